@@ -1,0 +1,8 @@
+/**
+ * The command list. Each command lives in its own file (cli/<name>.ts) and exports a yargs CommandModule.
+ * Add one import and one array entry per command.
+ */
+import type { CommandModule } from 'yargs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [];
