@@ -3,3 +3,4 @@ export * from './core/errors.js';
 export * from './core/constants.js';
 export * from './core/rng.js';
 export * from './core/progress.js';
+export * from './core/nernst-einstein.js';
