@@ -7,8 +7,8 @@ describe('Nernst–Einstein', () => {
     const expected = (1e22 * 1.602176634e-19 ** 2 * 1e-6) / (1.380649e-23 * 300);
     const got = computeNernstEinsteinConductivity_SPerCm(1e22, 1, 1e-6, 300);
     expect(Math.abs(got / expected - 1)).toBeLessThan(1e-12);
-    // ≈ 6.197e-3 S/cm
-    expect(Math.abs(got / 6.1975e-3 - 1)).toBeLessThan(1e-3);
+    // ≈ 6.197e-2 S/cm (C²·cm²/s / (cm³·J) = S/cm)
+    expect(Math.abs(got / 6.1975e-2 - 1)).toBeLessThan(1e-3);
   });
 
   it('scales with z² and 1/T', () => {
