@@ -3,3 +3,4 @@ export * from '../engine/index.js';
 export * from './trajectory.js';
 export * from './ingest/frame-source.js';
 export * from './ingest/line-reader.js';
+export * from './arrhenius.js';
