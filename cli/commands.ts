@@ -3,6 +3,8 @@
  * Add one import and one array entry per command.
  */
 import type { CommandModule } from 'yargs';
+import { convertCommand } from './convert.js';
+import { infoCommand } from './info.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand];
