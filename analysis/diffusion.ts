@@ -1,0 +1,368 @@
+/**
+ * Trajectory → diffusion coefficients, conductivities and Haven ratio with uncertainties.
+ *
+ * Steps: drift correction (mean displacement of the framework = atoms not of the analysed species; when there
+ * is no framework — e.g. pure Li metal — the centre of mass of all atoms) → tracer MSD per direction (FFT,
+ * all origins) → charge MSD of Σ_i z_i·r_i → fit window (automatic or given) → GLS fits with the random-walk
+ * covariance model (diffusion-fit.ts) → Nernst–Einstein conductivities (engine/core/nernst-einstein.ts) with
+ * the mean cell volume (NpT) → Haven ratio. See analysis/README-diffusion.md.
+ */
+import { FS_TO_PS, S_TO_MS } from '../engine/core/constants.js';
+import { InputError } from '../engine/core/errors.js';
+import { computeNernstEinsteinConductivity_SPerCm, computeNumberDensity_perCm3 } from '../engine/core/nernst-einstein.js';
+import type { ProgressCallback } from '../engine/core/progress.js';
+import { chooseFitWindow, fitMsdLine, type MsdFitResult } from './diffusion-fit.js';
+import { computeCollectiveMsd, computeMeanDisplacement, computeTracerMsd, sumMsdComponents } from './msd.js';
+import { atomsOfSpecies, cellVolume_A3, type Trajectory } from './trajectory.js';
+
+/** Default formal charges (e) by element, used when `--charge` does not name a species. */
+export const DEFAULT_CHARGES_e: Readonly<Record<string, number>> = {
+  H: 1, Li: 1, Na: 1, K: 1, Rb: 1, Cs: 1, Ag: 1, Cu: 1,
+  Mg: 2, Ca: 2, Sr: 2, Ba: 2, Zn: 2,
+  B: 3, Al: 3, Ga: 3, In: 3, La: 3, Y: 3, Sc: 3,
+  Si: 4, Ge: 4, Sn: 4, Ti: 4, Zr: 4, Hf: 4,
+  P: 5, Nb: 5, Ta: 5, V: 5, Sb: -3,
+  O: -2, S: -2, Se: -2, Te: -2,
+  F: -1, Cl: -1, Br: -1, I: -1,
+  N: -3,
+};
+
+/** Standard atomic masses (u) for the centre-of-mass drift reference; unknown species → unweighted mean. */
+const ATOMIC_MASS_u: Readonly<Record<string, number>> = {
+  H: 1.008, Li: 6.94, B: 10.81, C: 12.011, N: 14.007, O: 15.999, F: 18.998, Na: 22.99, Mg: 24.305, Al: 26.982,
+  Si: 28.085, P: 30.974, S: 32.06, Cl: 35.45, K: 39.098, Ca: 40.078, Ti: 47.867, Ga: 69.723, Ge: 72.63,
+  Se: 78.971, Br: 79.904, Zr: 91.224, Nb: 92.906, Sn: 118.71, Sb: 121.76, I: 126.9, La: 138.905, Ta: 180.948,
+};
+
+export type DriftMode = 'framework' | 'com' | 'none';
+export type CollectiveMode = 'species' | 'all';
+
+export interface DiffusionOptions {
+  species: string;
+  /** Charges per species, e (merged over DEFAULT_CHARGES_e). */
+  charges_e?: Record<string, number>;
+  /** Overrides the trajectory's temperature, K. */
+  temperature_K?: number;
+  fitStart_ps?: number;
+  fitEnd_ps?: number;
+  /** 'framework' (default; falls back to centre of mass when every atom is of the species), 'com', 'none'. */
+  drift?: DriftMode;
+  /** Directions to use, e.g. 'xyz' (default), 'xy', 'z'. */
+  dimensions?: string;
+  /** Charge MSD over the species only (default) or over all atoms with a known charge. */
+  collective?: CollectiveMode;
+  maxFitPoints?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface DiffusionMsd {
+  /** Lag times, ps (index = lag in frames). */
+  time_ps: Float64Array;
+  /** Tracer MSD summed over the selected directions, Å². */
+  msd_A2: Float64Array;
+  /** Tracer MSD per direction x, y, z, Å². */
+  msdComponents_A2: [Float64Array, Float64Array, Float64Array];
+  /** Charge MSD of Σ z_i r_i over the selected directions divided by N·z² (comparable to msd_A2), Å². */
+  msdSigma_A2: Float64Array;
+  /** Model 1σ of msd_A2 at each lag (random-walk model with the fitted slope; NaN outside [1, T−1]). */
+  msdSd_A2: Float64Array;
+}
+
+export interface DiffusionResult {
+  species: string;
+  temperature_K: number | null;
+  n_atoms: number;
+  n_frames: number;
+  dt_ps: number;
+  dimensions: string;
+  fit_window_ps: [number, number];
+  fit_window_rule: string;
+  fit_window_fallback: boolean;
+  n_fit_points: number;
+  D_cm2PerS: number;
+  D_err_cm2PerS: number;
+  D_ci95_cm2PerS: [number, number];
+  D_components_cm2PerS: [number, number, number];
+  D_components_err_cm2PerS: [number, number, number];
+  D_sigma_cm2PerS: number;
+  D_sigma_err_cm2PerS: number;
+  D_sigma_ci95_cm2PerS: [number, number];
+  conductivity_mSPerCm: number | null;
+  conductivity_err_mSPerCm: number | null;
+  conductivity_ci95_mSPerCm: [number, number] | null;
+  conductivity_sigma_mSPerCm: number | null;
+  conductivity_sigma_err_mSPerCm: number | null;
+  conductivity_sigma_ci95_mSPerCm: [number, number] | null;
+  haven_ratio: number;
+  haven_ratio_err: number;
+  haven_ratio_ci95: [number, number];
+  charge_e: number;
+  collective: CollectiveMode;
+  collective_atoms: number;
+  drift_correction: string;
+  volume_A3: number | null;
+  number_density_perCm3: number | null;
+  /** Generalised χ² per degree of freedom of the tracer fit under the model covariance (≈ 1 when it holds). */
+  fit_chi2_reduced: number;
+  intercept_A2: number;
+  warnings: string[];
+  msd: DiffusionMsd;
+  tracerFit: MsdFitResult;
+  sigmaFit: MsdFitResult;
+}
+
+/** Parse 'xyz' | 'xy' | 'z' | … into direction indices. */
+export function parseDimensions(text: string): number[] {
+  const dims: number[] = [];
+  for (const ch of text.toLowerCase()) {
+    const d = 'xyz'.indexOf(ch);
+    if (d < 0 || dims.includes(d)) throw new InputError(`--dimensions: expected distinct letters from x, y, z (e.g. xyz, xy, z), found ${JSON.stringify(text)}`);
+    dims.push(d);
+  }
+  if (dims.length === 0) throw new InputError('--dimensions: expected distinct letters from x, y, z (e.g. xyz, xy, z), found ""');
+  return dims.sort();
+}
+
+/** Parse 'Li=1,S=-2' into a map (e). */
+export function parseCharges(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+    const m = /^([A-Za-z][A-Za-z0-9_]*)\s*=\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)$/.exec(part);
+    if (!m) throw new InputError(`--charge: expected SPECIES=CHARGE pairs like Li=1,S=-2, found ${JSON.stringify(part)}`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** Time between frames from the metadata or the time axis; frames must be equally spaced. */
+function resolveFrameInterval(traj: Trajectory): number {
+  const t = traj.time_ps;
+  let dt = traj.meta.dt_ps ?? NaN;
+  if (!(dt > 0) && traj.nFrames >= 2) dt = t[1] - t[0];
+  if (!(dt > 0) && traj.meta.timestep_fs && traj.meta.frameStride) dt = traj.meta.timestep_fs * FS_TO_PS * traj.meta.frameStride;
+  if (!(dt > 0)) throw new InputError(`diffusion: expected a positive time between frames (give --timestep-fs and --nblock), found ${dt}`);
+  for (let f = 1; f < traj.nFrames; f++) {
+    const d = t[f] - t[f - 1];
+    if (Number.isFinite(d) && Math.abs(d - dt) > 1e-6 * dt + 1e-9) {
+      throw new InputError(`diffusion: frame ${f}: expected equally spaced frames (${dt} ps), found a gap of ${d} ps`);
+    }
+  }
+  return dt;
+}
+
+/** Model 1σ of the all-origins MSD at every lag: sqrt(2·m₁²/d · W(n,n)/K²/N), W(n,n) in closed form. */
+export function computeMsdModelSd(nFrames: number, slope_A2PerPs: number, dt_ps: number, dims: number, nParticles: number): Float64Array {
+  const out = new Float64Array(nFrames).fill(NaN);
+  const m1 = Math.abs(slope_A2PerPs) * dt_ps;
+  const c = (2 * m1 * m1) / (dims * nParticles);
+  for (let n = 1; n < nFrames; n++) {
+    const K = nFrames - n;
+    const J = Math.min(n, K) - 1;
+    const S0 = J + 1, S1 = (J * (J + 1)) / 2, S2 = (J * (J + 1) * (2 * J + 1)) / 6, S3 = S1 * S1;
+    const sumF = K * n * n * S0 - (2 * K * n + n * n) * S1 + (K + 2 * n) * S2 - S3;
+    const W = 2 * sumF - K * n * n;
+    out[n] = Math.sqrt((c * W) / (K * K));
+  }
+  return out;
+}
+
+/** Full diffusion analysis of one species. */
+export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): DiffusionResult {
+  const warnings: string[] = [];
+  const species = options.species;
+  const atoms = atomsOfSpecies(traj, species);
+  if (atoms.length === 0) {
+    const present = [...new Set(traj.species)].join(', ');
+    throw new InputError(`--species: expected a species present in the trajectory (${present}), found ${species}`);
+  }
+  if (traj.nFrames < 4) throw new InputError(`diffusion: expected at least 4 frames, found ${traj.nFrames}`);
+  const dt_ps = resolveFrameInterval(traj);
+  const dims = parseDimensions(options.dimensions ?? 'xyz');
+  const d = dims.length;
+  const charges: Record<string, number> = { ...DEFAULT_CHARGES_e, ...(options.charges_e ?? {}) };
+  const z = charges[species];
+  if (z === undefined || !Number.isFinite(z) || z === 0) {
+    throw new InputError(`--charge: expected a non-zero charge for ${species} (e.g. --charge ${species}=1), found ${z === undefined ? 'none' : z}`);
+  }
+
+  // Drift reference.
+  const driftMode = options.drift ?? 'framework';
+  let drift_A: Float64Array | null = null;
+  let driftLabel = 'none';
+  if (driftMode !== 'none') {
+    const framework: number[] = [];
+    for (let i = 0; i < traj.nAtoms; i++) if (traj.species[i] !== species) framework.push(i);
+    if (driftMode === 'framework' && framework.length > 0) {
+      drift_A = computeMeanDisplacement(traj, framework);
+      driftLabel = `framework mean displacement (${framework.length} atoms not ${species})`;
+    } else {
+      drift_A = computeCentreOfMassDisplacement(traj);
+      driftLabel = driftMode === 'com' ? 'centre of mass (all atoms)' : `centre of mass (all atoms; no framework: every atom is ${species})`;
+      if (framework.length === 0) {
+        warnings.push(`every atom is ${species}: drift removed with the centre of mass, which lowers the tracer MSD by the factor (1 − 1/N) = ${(1 - 1 / atoms.length).toFixed(4)} for N = ${atoms.length} uncorrelated atoms`);
+        warnings.push('with the centre of mass fixed and one species, Σ z·r does not move: D_sigma, σ and the Haven ratio are meaningless here');
+      }
+    }
+  }
+
+  // MSDs.
+  const tracer = computeTracerMsd(traj, atoms, { drift_A, onProgress: options.onProgress });
+  const msd_A2 = sumMsdComponents(tracer.msdComponents_A2, dims);
+  const collective = options.collective ?? 'species';
+  let cAtoms: number[];
+  let cCharges: number[];
+  if (collective === 'species') {
+    cAtoms = atoms;
+    cCharges = atoms.map(() => z);
+  } else {
+    cAtoms = [];
+    cCharges = [];
+    const unknown = new Set<string>();
+    for (let i = 0; i < traj.nAtoms; i++) {
+      const q = charges[traj.species[i]];
+      if (q === undefined) unknown.add(traj.species[i]);
+      else if (q !== 0) { cAtoms.push(i); cCharges.push(q); }
+    }
+    if (unknown.size > 0) warnings.push(`no charge known for ${[...unknown].join(', ')}: left out of the charge MSD (give --charge)`);
+  }
+  const coll = computeCollectiveMsd(traj, cAtoms, cCharges, { drift_A });
+  const norm = atoms.length * z * z;
+  const msdSigma_A2 = sumMsdComponents(coll.msdComponents_A2, dims);
+  for (let m = 0; m < msdSigma_A2.length; m++) msdSigma_A2[m] /= norm;
+
+  // Fit window.
+  const auto = chooseFitWindow(msd_A2);
+  let startFrame = auto.startFrame;
+  let endFrame = auto.endFrame;
+  let rule = auto.rule;
+  let fallback = auto.fallback;
+  if (options.fitEnd_ps !== undefined) {
+    endFrame = Math.round(options.fitEnd_ps / dt_ps);
+    rule = 'end given (--fit-end-ps)';
+    fallback = false;
+    if (options.fitStart_ps === undefined) {
+      startFrame = Math.min(startFrame, endFrame - 2);
+      rule += `; start = ${auto.fallback ? 'fallback' : 'automatic'} rule, capped at end − 2 frames`;
+    }
+  }
+  if (options.fitStart_ps !== undefined) {
+    startFrame = Math.round(options.fitStart_ps / dt_ps);
+    rule = options.fitEnd_ps !== undefined ? 'start and end given (--fit-start-ps, --fit-end-ps)' : `start given (--fit-start-ps); end = half the run`;
+    fallback = false;
+  }
+  if (fallback) warnings.push(`fit window: ${rule}; check the MSD plot or give --fit-start-ps`);
+
+  const fitArgs = { dt_ps, startFrame, endFrame, maxPoints: options.maxFitPoints };
+  const tracerFit = fitMsdLine({ ...fitArgs, msd_A2, dims: d, nParticles: atoms.length });
+  const compD: number[] = [];
+  const compErr: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const f = fitMsdLine({ ...fitArgs, msd_A2: tracer.msdComponents_A2[k], dims: 1, nParticles: atoms.length });
+    compD.push(f.D_cm2PerS);
+    compErr.push(f.D_err_cm2PerS);
+  }
+  // The charge MSD divided by N z² is fitted as one random walk of N particles' worth of signal: its covariance
+  // is that of a single walker (nParticles = 1) for the undivided MSD, i.e. unchanged relative errors.
+  const sigmaFit = fitMsdLine({ ...fitArgs, msd_A2: msdSigma_A2, dims: d, nParticles: 1 });
+
+  // Conductivities.
+  const T_K = options.temperature_K ?? traj.meta.temperature_K ?? null;
+  let volume_A3: number | null = null;
+  let vSum = 0;
+  for (let f = 0; f < traj.nFrames; f++) vSum += cellVolume_A3(traj.cells_A, 9 * f);
+  if (vSum > 0 && Number.isFinite(vSum)) volume_A3 = vSum / traj.nFrames;
+  const n_perCm3 = volume_A3 !== null ? computeNumberDensity_perCm3(atoms.length, volume_A3) : null;
+  let cond: number | null = null, condErr: number | null = null, condCi: [number, number] | null = null;
+  let condS: number | null = null, condSErr: number | null = null, condSCi: [number, number] | null = null;
+  if (T_K === null || !(T_K > 0)) warnings.push('temperature unknown: give --temperature (K) for conductivities');
+  if (volume_A3 === null) warnings.push('cell volume unknown: no conductivities');
+  if (T_K !== null && T_K > 0 && n_perCm3 !== null) {
+    const toMs = (D: number) => computeNernstEinsteinConductivity_SPerCm(n_perCm3, z, D, T_K) * S_TO_MS;
+    cond = toMs(tracerFit.D_cm2PerS);
+    condErr = toMs(tracerFit.D_err_cm2PerS);
+    condCi = [toMs(tracerFit.D_ci95_cm2PerS[0]), toMs(tracerFit.D_ci95_cm2PerS[1])];
+    condS = toMs(sigmaFit.D_cm2PerS);
+    condSErr = toMs(sigmaFit.D_err_cm2PerS);
+    condSCi = [toMs(sigmaFit.D_ci95_cm2PerS[0]), toMs(sigmaFit.D_ci95_cm2PerS[1])];
+  }
+
+  // Haven ratio H = D*/Dσ; 1σ by first-order propagation (independent errors), 95% interval conservative:
+  // [D*_lo/Dσ_hi, D*_hi/Dσ_lo].
+  const H = tracerFit.D_cm2PerS / sigmaFit.D_cm2PerS;
+  const rT = tracerFit.D_err_cm2PerS / Math.abs(tracerFit.D_cm2PerS);
+  const rS = sigmaFit.D_err_cm2PerS / Math.abs(sigmaFit.D_cm2PerS);
+  const Herr = Math.abs(H) * Math.sqrt(rT * rT + rS * rS);
+  const Hci: [number, number] = [
+    tracerFit.D_ci95_cm2PerS[0] / sigmaFit.D_ci95_cm2PerS[1],
+    sigmaFit.D_ci95_cm2PerS[0] > 0 ? tracerFit.D_ci95_cm2PerS[1] / sigmaFit.D_ci95_cm2PerS[0] : Infinity,
+  ];
+  if (sigmaFit.relative_err > 0.5) {
+    warnings.push(`the charge MSD is very noisy (relative error of D_sigma ${(100 * sigmaFit.relative_err).toFixed(0)}%): σ and the Haven ratio are poorly determined`);
+  }
+
+  return {
+    species,
+    temperature_K: T_K,
+    n_atoms: atoms.length,
+    n_frames: traj.nFrames,
+    dt_ps,
+    dimensions: dims.map((k) => 'xyz'[k]).join(''),
+    fit_window_ps: tracerFit.fitWindow_ps,
+    fit_window_rule: rule,
+    fit_window_fallback: fallback,
+    n_fit_points: tracerFit.fitLags_frames.length,
+    D_cm2PerS: tracerFit.D_cm2PerS,
+    D_err_cm2PerS: tracerFit.D_err_cm2PerS,
+    D_ci95_cm2PerS: tracerFit.D_ci95_cm2PerS,
+    D_components_cm2PerS: compD as [number, number, number],
+    D_components_err_cm2PerS: compErr as [number, number, number],
+    D_sigma_cm2PerS: sigmaFit.D_cm2PerS,
+    D_sigma_err_cm2PerS: sigmaFit.D_err_cm2PerS,
+    D_sigma_ci95_cm2PerS: sigmaFit.D_ci95_cm2PerS,
+    conductivity_mSPerCm: cond,
+    conductivity_err_mSPerCm: condErr,
+    conductivity_ci95_mSPerCm: condCi,
+    conductivity_sigma_mSPerCm: condS,
+    conductivity_sigma_err_mSPerCm: condSErr,
+    conductivity_sigma_ci95_mSPerCm: condSCi,
+    haven_ratio: H,
+    haven_ratio_err: Herr,
+    haven_ratio_ci95: Hci,
+    charge_e: z,
+    collective,
+    collective_atoms: cAtoms.length,
+    drift_correction: driftLabel,
+    volume_A3,
+    number_density_perCm3: n_perCm3,
+    fit_chi2_reduced: tracerFit.chi2_reduced,
+    intercept_A2: tracerFit.intercept_A2,
+    warnings,
+    msd: {
+      time_ps: Float64Array.from({ length: traj.nFrames }, (_, m) => m * dt_ps),
+      msd_A2,
+      msdComponents_A2: tracer.msdComponents_A2,
+      msdSigma_A2,
+      msdSd_A2: computeMsdModelSd(traj.nFrames, tracerFit.slope_A2PerPs, dt_ps, d, atoms.length),
+    },
+    tracerFit,
+    sigmaFit,
+  };
+}
+
+/** Mass-weighted centre-of-mass displacement of all atoms (unweighted when a species' mass is unknown). */
+function computeCentreOfMassDisplacement(traj: Trajectory): Float64Array {
+  const known = traj.species.every((s) => ATOMIC_MASS_u[s] !== undefined);
+  const w = traj.species.map((s) => (known ? ATOMIC_MASS_u[s] : 1));
+  const { nAtoms, nFrames, positions_A } = traj;
+  let wSum = 0;
+  for (const x of w) wSum += x;
+  const out = new Float64Array(nFrames * 3);
+  for (let f = 0; f < nFrames; f++) {
+    const base = f * nAtoms * 3;
+    for (let i = 0; i < nAtoms; i++) {
+      for (let k = 0; k < 3; k++) out[f * 3 + k] += w[i] * (positions_A[base + i * 3 + k] - positions_A[i * 3 + k]);
+    }
+    for (let k = 0; k < 3; k++) out[f * 3 + k] /= wSum;
+  }
+  return out;
+}
