@@ -7,6 +7,8 @@ export * from './ingest/number-scan.js';
 export * from './ingest/xdatcar.js';
 export * from './ingest/vasprun.js';
 export * from './ingest/outcar.js';
+export * from './ingest/extxyz.js';
+export * from './ingest/lammps-dump.js';
 export * from './ingest/detect.js';
 export * from './ingest/unwrap.js';
 export * from './ingest/ingest.js';
