@@ -16,3 +16,7 @@ export * from './ingest/arrow-schema.js';
 export * from './ingest/arrow-writer.js';
 export * from './ingest/arrow-reader.js';
 export * from './arrhenius.js';
+export * from './fft.js';
+export * from './msd.js';
+export * from './diffusion-fit.js';
+export * from './diffusion.js';
