@@ -173,10 +173,14 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
   let prevSpecies: string[] | null = null;
   let knownUnwrapped = false;
 
-  const truncated = (frameLine: number, what: string): void => {
-    const line = input.lineNumber + 1;
+  const truncated = (
+    frameLine: number,
+    expected: string,
+    found = 'the end of the file',
+    line = input.lineNumber + 1,
+  ): void => {
     const message =
-      `frame ${frameIndex} (starting at line ${frameLine}) is incomplete: expected ${what}, found end of file ` +
+      `frame ${frameIndex} (starting at line ${frameLine}) is incomplete: expected ${expected}, found ${found} ` +
       `(file truncated?); kept the ${frameIndex} complete frame${frameIndex === 1 ? '' : 's'} before it`;
     if (options.strict) throw new InputError(message, { file, line });
     info.warnings.push(formatLocated(message, { file, line }));
@@ -306,7 +310,8 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
     for (let a = 0; a < nAtoms; a++) {
       const line = await input.next();
       if (line === null) {
-        truncated(frameLine, `${nAtoms} atom lines after the comment line ${commentLine}, found ${a}`);
+        const expected = `${nAtoms} atom lines after the comment line ${commentLine}`;
+        truncated(frameLine, expected, `${a} before the end of the file`);
         return;
       }
       let p = 0;
@@ -314,7 +319,8 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
         p = skipBlanks(line, p);
         if (p >= line.length) {
           if ((await input.peek()) === null) {
-            truncated(frameLine, `${need} columns on the last atom line, found ${t}`);
+            const found = `${t} on the last line of the file`;
+            truncated(frameLine, `${need} columns on atom line ${a + 1}`, found, input.lineNumber);
             return;
           }
           failExpected(

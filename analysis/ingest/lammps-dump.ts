@@ -187,8 +187,12 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
   let elements: string[] = [];
 
   /** Report a frame that ends early. Returns normally only in non-strict mode (caller then stops). */
-  const truncated = (frameLine: number, expected: string, found = 'the end of the file'): void => {
-    const line = input.lineNumber + 1;
+  const truncated = (
+    frameLine: number,
+    expected: string,
+    found = 'the end of the file',
+    line = input.lineNumber + 1,
+  ): void => {
     const message =
       `frame ${frameIndex} (starting at line ${frameLine}) is incomplete: expected ${expected}, found ${found} ` +
       `(file truncated?); kept the ${frameIndex} complete frame${frameIndex === 1 ? '' : 's'} before it`;
@@ -256,7 +260,10 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
         if (item === 'ITEM: TIMESTEP') {
           const s = Number(v);
           if (v.length === 0 || !Number.isInteger(s)) {
-            failExpected('an integer time step after ITEM: TIMESTEP', quoteFound(value), { file, line: input.lineNumber });
+            failExpected('an integer time step after ITEM: TIMESTEP', quoteFound(value), {
+              file,
+              line: input.lineNumber,
+            });
           }
           step = s;
         } else if (item === 'ITEM: NUMBER OF ATOMS') {
@@ -293,7 +300,8 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
             warnOnce(
               'time',
               itemLine,
-              'ITEM: TIME without ITEM: UNITS metal/real: its unit is unknown, so it is ignored (give the time step instead)',
+              'ITEM: TIME without ITEM: UNITS metal/real: its unit is unknown, ' +
+                'so it is ignored (give the time step instead)',
             );
           }
         } else {
@@ -374,7 +382,8 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
         pos = skipBlanks(line, pos);
         if (pos >= line.length) {
           if ((await input.peek()) === null) {
-            truncated(frameLine, `${need} columns on atom line ${a + 1}`, `${t} on the last line of the file`);
+            const found = `${t} on the last line of the file`;
+            truncated(frameLine, `${need} columns on atom line ${a + 1}`, found, input.lineNumber);
             return;
           }
           failExpected(`${need} columns (${lay.columns.slice(0, need).join(' ')})`, `${t} in ${quoteFound(line)}`, {

@@ -295,7 +295,7 @@ describe('readLammpsDump truncated files', () => {
     const { frames, info } = await inline(text, { typeNames: ['Li'] });
     expect(frames.length).toBe(1);
     expect(info.warnings[0]).toBe(
-      'dump.lammpstrj:23: frame 1 (starting at line 12) is incomplete: expected 5 columns on atom line 2, found 3 on the last line of the file (file truncated?); kept the 1 complete frame before it',
+      'dump.lammpstrj:22: frame 1 (starting at line 12) is incomplete: expected 5 columns on atom line 2, found 3 on the last line of the file (file truncated?); kept the 1 complete frame before it',
     );
   });
 
