@@ -5,7 +5,7 @@
  * MLFF on-the-fly runs print an `(ML)` table for every step and, on learning steps, a second ab-initio table of the
  * same structure after the electronic iterations: that second table is skipped (one table per step).
  * Species come from the `POTCAR:` lines and `ions per type`; POTIM, NBLOCK, TEBEG/TEEND from the parameter echo.
- * With NWRITE = 0 VASP prints no position tables: the error says so and points to XDATCAR.
+ * With NWRITE = 0 VASP prints position tables only for some steps: the error says so and points to XDATCAR.
  */
 import { InputError, failExpected, quoteFound } from '../../engine/core/errors.js';
 import type { FrameReader, RawFrame, ReaderOptions, SourceInfo } from './frame-source.js';
@@ -74,6 +74,13 @@ export const readOutcar: FrameReader = async function* (
       if (!line.includes('TOTAL-FORCE')) continue;
       const isMl = line.includes('(ML)');
       const tableLine = input.lineNumber;
+      if (nwrite === 0) {
+        // NWRITE = 0 prints tables only for some steps (first and last): a time axis from them would be wrong.
+        throw new InputError(
+          'expected a POSITION table for every ionic step, found a run with NWRITE = 0 (tables for the first and last steps only); convert the XDATCAR (or vasprun.xml) of the same run instead',
+          { file, line: tableLine },
+        );
+      }
       if (species === null || counts === null) {
         failExpected('"ions per type =" before the first POSITION table', 'a POSITION table', { file, line: tableLine });
       }

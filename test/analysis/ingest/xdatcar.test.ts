@@ -1,0 +1,124 @@
+/** XDATCAR reader: layouts seen in the wild (analytic inline cases) and every error path. */
+import { describe, expect, it } from 'vitest';
+import { readXdatcar } from '../../../analysis/ingest/xdatcar.js';
+import { readFrames } from './vasp-helpers.js';
+
+const HEADER = ['Li2 O', '1.0', '4.0 0.0 0.0', '0.0 5.0 0.0', '0.0 0.0 6.0', 'Li O', '2 1'];
+const FRAME = (n: number, shift: number) => [
+  `Direct configuration=     ${n}`,
+  `0.10 0.20 ${(0.3 + shift).toFixed(2)}`,
+  '0.50 0.50 0.50',
+  '0.90 0.90 0.90',
+];
+const read = (lines: string[], strict = false) =>
+  readFrames(readXdatcar, 'xdatcar', { text: lines.join('\n') + '\n', name: 'XDATCAR' }, { strict });
+
+describe('readXdatcar layouts', () => {
+  it('fixed cell: species expanded, fractional coordinates, the cell from the header', async () => {
+    const { frames } = await read([...HEADER, ...FRAME(1, 0), ...FRAME(2, 0.1)]);
+    expect(frames.length).toBe(2);
+    expect(frames[0].species).toEqual(['Li', 'Li', 'O']);
+    expect(frames[0].coordKind).toBe('fractional');
+    expect(frames[0].wrapped).toBe(true);
+    expect(Array.from(frames[1].coords.slice(0, 3))).toEqual([0.1, 0.2, 0.4]);
+    expect(Array.from(frames[0].cell_A)).toEqual([4, 0, 0, 0, 5, 0, 0, 0, 6]);
+    expect(frames[0].step).toBeUndefined(); // the frame counter is not a step index
+  });
+
+  it('variable cell: each frame gets the cell of the header before it; a restart (counter back to 1) continues', async () => {
+    const h2 = [...HEADER];
+    h2[2] = '4.4 0.0 0.0';
+    const { frames } = await read([...HEADER, ...FRAME(1, 0), ...h2, ...FRAME(1, 0.05)]);
+    expect(frames.length).toBe(2);
+    expect(frames[0].cell_A[0]).toBe(4);
+    expect(frames[1].cell_A[0]).toBeCloseTo(4.4, 12);
+  });
+
+  it('blank-line separated frames without configuration lines, and trailing labels', async () => {
+    const body = ['0.1 0.2 0.3 Li', '0.5 0.5 0.5 Li', '0.9 0.9 0.9 O'];
+    const { frames } = await read([...HEADER, ' ', ...body, '', ...body, '', ...body, '', '']);
+    expect(frames.length).toBe(3);
+    expect(frames[2].coords[8]).toBe(0.9);
+  });
+
+  it('scale factor: one number multiplies, a negative one is the volume, three scale the axes', async () => {
+    const one = [...HEADER];
+    one[1] = '2.0';
+    expect((await read([...one, ...FRAME(1, 0)])).frames[0].cell_A[8]).toBe(12);
+    const vol = [...HEADER];
+    vol[1] = '-960'; // 8 × 120 Å³ → every vector doubled
+    expect((await read([...vol, ...FRAME(1, 0)])).frames[0].cell_A[4]).toBeCloseTo(10, 10);
+    const three = [...HEADER];
+    three[1] = '1 2 3';
+    expect(Array.from((await read([...three, ...FRAME(1, 0)])).frames[0].cell_A)).toEqual([4, 0, 0, 0, 10, 0, 0, 0, 18]);
+  });
+
+  it('VASP 4 header (no species line) takes the species from the comment', async () => {
+    const v4 = ['Li O', ...HEADER.slice(1, 5), '2 1'];
+    const { frames } = await read([...v4, ...FRAME(1, 0)]);
+    expect(frames[0].species).toEqual(['Li', 'Li', 'O']);
+  });
+});
+
+describe('readXdatcar errors and truncation', () => {
+  it('a non-numeric coordinate: file:line: expected …, found …', async () => {
+    const f = FRAME(2, 0);
+    f[2] = '0.50 abc 0.50';
+    await expect(read([...HEADER, ...FRAME(1, 0), ...f])).rejects.toThrow(
+      'XDATCAR:14: expected 3 fractional coordinates (frame 1, atom 2), found "0.50 abc 0.50"',
+    );
+  });
+
+  it('a wrong count mid-file names the frame and the counts', async () => {
+    const short = FRAME(1, 0).slice(0, 3);
+    await expect(read([...HEADER, ...short, ...FRAME(2, 0)])).rejects.toThrow(
+      'XDATCAR:11: frame 0: expected 3 coordinate lines, found 2',
+    );
+  });
+
+  it('a truncated final frame keeps the complete frames and warns with the line; --strict makes it an error', async () => {
+    const lines = [...HEADER, ...FRAME(1, 0), ...FRAME(2, 0).slice(0, 2)];
+    const { frames, info } = await read(lines);
+    expect(frames.length).toBe(1);
+    expect(info.warnings).toEqual([
+      'XDATCAR:14: frame 1: expected 3 coordinate lines, found 1 (file truncated?); kept the 1 complete frame before it',
+    ]);
+    await expect(read(lines, true)).rejects.toThrow('XDATCAR:14: frame 1: expected 3 coordinate lines, found 1 (file truncated?)');
+  });
+
+  it('a last line cut mid-number counts as truncation', async () => {
+    const lines = [...HEADER, ...FRAME(1, 0), ...FRAME(2, 0).slice(0, 3), '0.9 0.'];
+    const { frames, info } = await read(lines);
+    expect(frames.length).toBe(1);
+    expect(info.warnings[0]).toContain('XDATCAR:15: frame 1: expected 3 coordinate lines, found 2 complete (file truncated?)');
+  });
+
+  it('header errors: scale, lattice, counts, empty file, changed atom count', async () => {
+    const bad = (i: number, v: string) => {
+      const h = [...HEADER];
+      h[i] = v;
+      return read([...h, ...FRAME(1, 0)]);
+    };
+    await expect(bad(1, 'x')).rejects.toThrow('XDATCAR:2: expected scale factor (1 or 3 numbers), found "x"');
+    await expect(bad(3, '0.0 5.0')).rejects.toThrow('XDATCAR:4: expected lattice vector 2 (3 numbers), found "0.0 5.0"');
+    await expect(bad(6, '2 one')).rejects.toThrow('XDATCAR:7: expected 2 atom counts, found "2 one"');
+    await expect(readFrames(readXdatcar, 'xdatcar', { text: '', name: 'XDATCAR' })).rejects.toThrow(
+      'XDATCAR:1: expected an XDATCAR header, found an empty file',
+    );
+    await expect(read(HEADER.slice(0, 1))).rejects.toThrow('XDATCAR:2: expected scale factor line, found end of file');
+    const h2 = [...HEADER];
+    h2[6] = '3 1';
+    await expect(read([...HEADER, ...FRAME(1, 0), ...h2, ...FRAME(1, 0)])).rejects.toThrow(
+      'XDATCAR:12: expected 3 atoms in repeated header (as in the first header), found 4',
+    );
+    const h3 = [...HEADER];
+    h3[5] = 'Na O';
+    await expect(read([...HEADER, ...FRAME(1, 0), ...h3, ...FRAME(1, 0)])).rejects.toThrow(
+      'XDATCAR:12: expected species Li O in repeated header, found Na O',
+    );
+    const v4bad = ['comment', ...HEADER.slice(1, 5), '2 1'];
+    await expect(read([...v4bad, ...FRAME(1, 0)])).rejects.toThrow(
+      'XDATCAR:6: expected a species-name line (VASP 5+) before the counts, found "2 1"',
+    );
+  });
+});
