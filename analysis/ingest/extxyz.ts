@@ -26,7 +26,11 @@ import { isBlank, parseToken, skipBlanks } from './number-scan.js';
 /** Fractional distance outside [0, 1] beyond which a position cannot come from a wrapping writer. */
 const UNWRAPPED_MARGIN = 0.5;
 
-const TIME_KEYS_TO_PS: Record<string, number> = { time_fs: FS_TO_PS, time_ps: 1, time_ns: 1000 };
+const TIME_KEYS_TO_PS = new Map<string, number>([
+  ['time_fs', FS_TO_PS],
+  ['time_ps', 1],
+  ['time_ns', 1000],
+]);
 const BARE_TIME_KEYS = new Set(['time', 'Time', 'TIME']);
 const STEP_KEYS = new Set(['step', 'Step', 'STEP', 'md_step', 'MD_step']);
 const TEMPERATURE_KEYS = new Set(['temperature', 'Temperature', 'temperature_K', 'temp', 'Temp', 'T']);
@@ -275,7 +279,8 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
         if (!Number.isFinite(x)) failExpected(`a number for ${k}`, quoteFound(v), { file, line: commentLine });
         return x;
       };
-      if (k in TIME_KEYS_TO_PS) time_ps = num() * TIME_KEYS_TO_PS[k];
+      const toPs = TIME_KEYS_TO_PS.get(k);
+      if (toPs !== undefined) time_ps = num() * toPs;
       else if (BARE_TIME_KEYS.has(k)) {
         if (time_ps === undefined) time_ps = num() * FS_TO_PS;
         warnOnce(
@@ -295,9 +300,9 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
       }
     }
     // Explicit time keys win over bare `time` regardless of order.
-    for (const k of Object.keys(TIME_KEYS_TO_PS)) {
+    for (const [k, toPs] of TIME_KEYS_TO_PS) {
       const v = kv.get(k);
-      if (v !== undefined) time_ps = parseToken(v.trim(), 0, v.trim().length) * TIME_KEYS_TO_PS[k];
+      if (v !== undefined) time_ps = parseToken(v.trim(), 0, v.trim().length) * toPs;
     }
 
     // Atom lines (hot loop).

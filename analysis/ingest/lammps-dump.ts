@@ -150,7 +150,10 @@ function parseBoxBounds(
 }
 
 /** Length unit styles whose lengths are Å, and the time unit of `ITEM: TIME` in ps. */
-const UNIT_TIME_TO_PS: Record<string, number> = { metal: 1, real: FS_TO_PS };
+const UNIT_TIME_TO_PS = new Map<string, number>([
+  ['metal', 1],
+  ['real', FS_TO_PS],
+]);
 
 /**
  * Read a LAMMPS text dump (see the module comment for conventions). Frames are yielded in file order;
@@ -183,7 +186,7 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
   let ids = new Float64Array(0);
   let raw = new Float64Array(0);
   let img = new Float64Array(0);
-  let types = new Int32Array(0);
+  let types = new Float64Array(0);
   let elements: string[] = [];
 
   /** Report a frame that ends early. Returns normally only in non-strict mode (caller then stops). */
@@ -286,7 +289,7 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
           unitStyle = v;
           if (v === 'lj') {
             warnOnce('lj', input.lineNumber, 'units lj: reduced lengths are taken as they are (not Å)');
-          } else if (!(v in UNIT_TIME_TO_PS)) {
+          } else if (!UNIT_TIME_TO_PS.has(v)) {
             failExpected('LAMMPS units metal or real (lengths in Å)', quoteFound(v), { file, line: input.lineNumber });
           }
         } else if (item === 'ITEM: TIME') {
@@ -294,7 +297,7 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
           if (!Number.isFinite(t)) {
             failExpected('a number after ITEM: TIME', quoteFound(value), { file, line: input.lineNumber });
           }
-          const toPs = unitStyle === null ? undefined : UNIT_TIME_TO_PS[unitStyle];
+          const toPs = unitStyle === null ? undefined : UNIT_TIME_TO_PS.get(unitStyle);
           if (toPs !== undefined) time_ps = t * toPs;
           else {
             warnOnce(
@@ -326,7 +329,7 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
       ids = new Float64Array(nAtoms);
       raw = new Float64Array(3 * nAtoms);
       img = new Float64Array(3 * nAtoms);
-      types = new Int32Array(nAtoms);
+      types = new Float64Array(nAtoms);
       elements = new Array<string>(nAtoms);
     }
     if (lay.idCol < 0) {
@@ -467,7 +470,12 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
             );
           }
           name = typeNames[t - 1];
-        } else name = `type${t}`;
+        } else {
+          if (!(Number.isInteger(t) && t >= 1)) {
+            failExpected('a positive integer atom type', String(t), { file, line: atomsLine + 1 + a });
+          }
+          name = `type${t}`;
+        }
         names[slots[a]] = name;
       }
       species = names;

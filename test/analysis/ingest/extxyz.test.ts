@@ -281,6 +281,11 @@ describe('readExtxyz garbled input errors', () => {
     );
   });
 
+  it('keys named like object-prototype members are free keys, not time keys', async () => {
+    const { frames } = await inline(frame(`${CUBE} constructor=x toString=y`, ['Li 1 2 3']));
+    expect(frames[0].time_ps).toBeUndefined();
+  });
+
   it('an empty file', async () => {
     expect(await fail('\n')).toBe('InputError: traj.extxyz:1: expected at least one frame, found an empty file');
   });

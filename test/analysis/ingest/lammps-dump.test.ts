@@ -364,6 +364,18 @@ describe('readLammpsDump garbled input errors', () => {
     );
   });
 
+  it('a non-integer type without type names', async () => {
+    expect(await fail(ok(['1 1 1 1 1', '2 1.5 2 2 2']), { typeNames: undefined })).toBe(
+      'InputError: dump.lammpstrj:11: expected a positive integer atom type, found 1.5',
+    );
+  });
+
+  it('units given as an object-prototype name are still rejected', async () => {
+    expect(await fail(`ITEM: UNITS\ntoString\n${ok()}`)).toBe(
+      'InputError: dump.lammpstrj:2: expected LAMMPS units metal or real (lengths in Å), found "toString"',
+    );
+  });
+
   it('no coordinate columns', async () => {
     expect(await fail(ok(['1 1 1 1 1', '2 1 2 2 2'], 'id type vx vy vz'))).toBe(
       'InputError: dump.lammpstrj:9: expected coordinate columns (xu yu zu, xsu ysu zsu, x y z or xs ys zs) in ITEM: ATOMS, found "ITEM: ATOMS id type vx vy vz"',
