@@ -7,7 +7,12 @@
  *   the faster reference for one replica stream per core).
  * The result always names the backend that will actually run and why.
  */
-import { loadGpuJs, type GpuMode } from './gpu-kernel.js';
+import { loadGpuJs, runKmcEnsembleGpu, type GpuMode } from './gpu-kernel.js';
+import type { RunControl } from '../core/progress.js';
+import { runKmcEnsemble, checkReplicas, type KmcEnsembleOptions, type KmcEnsembleResult } from '../kmc/ensemble.js';
+import { checkKmcOptions } from '../kmc/kmc-ts.js';
+import { summarizeKmcReplicas } from '../kmc/observables.js';
+
 
 export type BackendRequest = 'ts' | 'gpu' | 'auto';
 export type BackendName = 'ts' | GpuMode;
@@ -35,4 +40,32 @@ export async function selectKmcBackend(request: BackendRequest, gpuCapable: bool
   if (webgpu) return { backend: 'webgpu', reason: 'WebGPU adapter found' };
   if (request === 'auto') return { backend: 'ts', reason: 'no WebGPU adapter; the TS path is the CPU default' };
   return { backend: 'webasm', reason: 'no WebGPU adapter; gpu.js webasm (WebAssembly SIMD) on the CPU' };
+}
+
+
+/** True when the gpu.js kernel can run this model (one vacancy placed at random, no interaction). */
+export function isGpuCapable(opts: KmcEnsembleOptions): boolean {
+  return opts.nVacancies === 1 && opts.rates.vvInteraction_eV === 0 && (opts.placement ?? 'random') === 'random';
+}
+
+/** Run an ensemble on the chosen backend. */
+export async function runKmcEnsembleOnBackend(
+  opts: KmcEnsembleOptions,
+  backend: BackendName,
+  control: RunControl = {},
+  chunkHops?: number,
+): Promise<KmcEnsembleResult> {
+  if (backend === 'ts') return runKmcEnsemble(opts, control);
+  checkReplicas(opts.replicas);
+  checkKmcOptions(opts.lattice, opts.nVacancies, opts.placement ?? 'random', opts.hops);
+  const t0 = performance.now();
+  const reps = await runKmcEnsembleGpu({ lattice: opts.lattice, rates: opts.rates, hops: opts.hops, replicas: opts.replicas, seed: opts.seed, mode: backend, chunkHops }, control);
+  const wall_s = (performance.now() - t0) / 1000;
+  return {
+    backend,
+    observables: summarizeKmcReplicas(opts.lattice, opts.rates.T_K, reps),
+    replicaResults: reps,
+    wall_s,
+    hops_per_second: (opts.hops * opts.replicas) / wall_s,
+  };
 }
