@@ -3,10 +3,10 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../engine/core/errors.js';
-import { ArrowTrajectoryWriter } from '../analysis/ingest/arrow-writer.js';
+import { convertToArrow } from '../analysis/ingest/arrow-writer.js';
 import { TRAJECTORY_FORMATS } from '../analysis/ingest/detect.js';
 import type { TrajectoryFormat } from '../analysis/ingest/frame-source.js';
-import { ingestTrajectory, type IngestOptions, type IngestResult } from '../analysis/ingest/ingest.js';
+import type { IngestOptions, IngestResult } from '../analysis/ingest/ingest.js';
 import { createProgress, printJson, warn, writeAtomically, type GlobalOptions } from './output.js';
 import { summarizeIngest, formatSummary } from './info.js';
 
@@ -79,25 +79,7 @@ export const convertCommand: CommandModule<GlobalOptions, ConvertArgs> = {
       await writeAtomically(
         args.output,
         async (tmp) => {
-          let writer: ArrowTrajectoryWriter | null = null;
-          try {
-            result = await ingestTrajectory(
-              args.input,
-              {
-                begin: (header) => {
-                  writer = ArrowTrajectoryWriter.open(tmp, header);
-                },
-                frame: (step, time, cell, pos) => writer!.writeFrame(step, time, cell, pos),
-                end: async () => {
-                  await writer!.close();
-                },
-              },
-              { ...options, onProgress: progress.onProgress, signal: ac.signal },
-            );
-          } catch (err) {
-            if (writer) await (writer as ArrowTrajectoryWriter).abort();
-            throw err;
-          }
+          result = await convertToArrow(args.input, tmp, { ...options, onProgress: progress.onProgress, signal: ac.signal });
         },
         args.overwrite,
       );

@@ -15,6 +15,7 @@ import {
   type Schema,
 } from 'apache-arrow';
 import { createTrajectorySchema, type TrajectorySchemaInfo } from './arrow-schema.js';
+import { ingestTrajectory, type IngestOptions, type IngestResult } from './ingest.js';
 
 /** Default number of float64 position values per record batch (16 MB). */
 const BATCH_VALUES = 2 * 1024 * 1024;
@@ -139,5 +140,34 @@ export class ArrowTrajectoryWriter {
       /* already closed */
     }
     await this.done.catch(() => undefined);
+  }
+}
+
+/**
+ * Convert a trajectory file to an Arrow file at `outputPath` (written directly: callers wanting atomic output
+ * pass a temporary path and rename it, as the CLI does). Returns what ingestion found.
+ */
+export async function convertToArrow(
+  inputPath: string,
+  outputPath: string,
+  options: IngestOptions = {},
+  writerOptions: ArrowWriterOptions = {},
+): Promise<IngestResult> {
+  let writer: ArrowTrajectoryWriter | null = null;
+  try {
+    return await ingestTrajectory(
+      inputPath,
+      {
+        begin: (header) => {
+          writer = ArrowTrajectoryWriter.open(outputPath, header, writerOptions);
+        },
+        frame: (step, time, cell, pos) => writer!.writeFrame(step, time, cell, pos),
+        end: () => writer!.close(),
+      },
+      options,
+    );
+  } catch (err) {
+    if (writer) await (writer as ArrowTrajectoryWriter).abort();
+    throw err;
   }
 }

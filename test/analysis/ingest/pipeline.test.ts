@@ -1,0 +1,164 @@
+/** Pipeline (selection, species filter, time axis, option errors), format detection, Arrow write/read round trip. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTrajectory, readArrowTrajectory } from '../../../analysis/ingest/arrow-reader.js';
+import { META_KEYS } from '../../../analysis/ingest/arrow-schema.js';
+import { convertToArrow } from '../../../analysis/ingest/arrow-writer.js';
+import { detectFormat, detectFromLines } from '../../../analysis/ingest/detect.js';
+import { dataPath, makeTempDir } from './vasp-helpers.js';
+
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+const KINISI = dataPath('kinisi/example_XDATCAR.gz');
+const LGPS = dataPath('lgps-aimd/XDATCAR_LGPS_600K.gz');
+const TIME = { timestep_fs: 2, nblock: 50 };
+
+describe('ingestion pipeline', () => {
+  it('time axis from --timestep-fs × --nblock; dt, stride and temperature in the metadata', async () => {
+    const { trajectory: t } = await loadTrajectory(KINISI, { ...TIME, temperature_K: 500 });
+    expect(t.meta).toMatchObject({ sourceFormat: 'xdatcar', timestep_fs: 2, frameStride: 50, temperature_K: 500 });
+    expect(Math.abs(t.meta.dt_ps! - 0.1)).toBeLessThan(1e-15);
+    expect(t.time_ps[139]).toBeCloseTo(13.9, 12);
+    expect(t.step[139]).toBe(139 * 50);
+  });
+
+  it('--first/--last/--every select frames of the fully unwrapped trajectory', async () => {
+    const full = (await loadTrajectory(LGPS, { timestep_fs: 2, nblock: 10 })).trajectory;
+    const sub = (await loadTrajectory(LGPS, { timestep_fs: 2, nblock: 10, first: 100, last: 900, every: 50 })).trajectory;
+    expect(sub.nFrames).toBe(17);
+    const m = 3 * full.nAtoms;
+    for (let k = 0; k < sub.nFrames; k++) {
+      const f = 100 + 50 * k;
+      // Positions equal up to the constant lattice shift of the different starting frame: compare displacements.
+      for (let i = 0; i < m; i++) {
+        const dSub = sub.positions_A[k * m + i] - sub.positions_A[i];
+        const dFull = full.positions_A[f * m + i] - full.positions_A[100 * m + i];
+        expect(Math.abs(dSub - dFull)).toBeLessThan(1e-9);
+      }
+      expect(sub.time_ps[k]).toBeCloseTo(full.time_ps[f], 12);
+    }
+    expect(sub.meta.frameStride).toBe(500);
+    expect(sub.meta.dt_ps).toBeCloseTo(1.0, 12);
+  });
+
+  it('--species keeps those atoms (with their source indices)', async () => {
+    const r = await loadTrajectory(LGPS, { timestep_fs: 2, nblock: 10, species: ['Li'] });
+    expect(r.trajectory.nAtoms).toBe(20);
+    expect(new Set(r.trajectory.species)).toEqual(new Set(['Li']));
+    expect(r.atomIndex).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const s = await loadTrajectory(LGPS, { timestep_fs: 2, nblock: 10, species: ['S', 'Ge'] });
+    expect(s.trajectory.nAtoms).toBe(26);
+    expect(s.atomIndex.slice(0, 3)).toEqual([20, 21, 26]);
+  });
+
+  it('file time steps: vasprun POTIM (1 step per frame), OUTCAR POTIM', async () => {
+    const v = (await loadTrajectory(dataPath('dpdata/Ti-aimd-nwrite0.vasprun.xml'))).trajectory;
+    expect(v.meta).toMatchObject({ timestep_fs: 2, frameStride: 1, temperature_K: 500 });
+    expect(v.time_ps[9]).toBeCloseTo(0.018, 12);
+    const o = (await loadTrajectory(dataPath('dpdata/OUTCAR.ch4.ml'))).trajectory;
+    expect(o.meta.dt_ps).toBeCloseTo(0.001, 15);
+  });
+
+  it('a missing time step is an error naming the flags', async () => {
+    await expect(loadTrajectory(KINISI)).rejects.toThrow(
+      `${KINISI}: time step unknown: xdatcar does not store it; pass --timestep-fs <fs> (MD time step, POTIM) and --nblock <n> (MD steps between stored frames, NBLOCK)`,
+    );
+    await expect(loadTrajectory(KINISI, { timestep_fs: 2 })).rejects.toThrow(
+      'time step unknown: xdatcar does not store it; pass --nblock <n> (MD steps between stored frames, NBLOCK)',
+    );
+    await expect(loadTrajectory(dataPath('lammps-lj/lj_li_wrapped.lammpstrj'), { typeNames: ['Li'] })).rejects.toThrow(
+      'time step unknown: the file gives MD steps but not the time step; pass --timestep-fs <fs> (MD time step)',
+    );
+    const l = await loadTrajectory(dataPath('lammps-lj/lj_li_wrapped.lammpstrj'), { typeNames: ['Li'], timestep_fs: 2 });
+    expect(l.trajectory.meta.dt_ps).toBeCloseTo(0.04, 12);
+  });
+
+  it('option errors name the flag', async () => {
+    await expect(loadTrajectory(KINISI, { ...TIME, every: 0 })).rejects.toThrow('--every: expected an integer ≥ 1, found 0');
+    await expect(loadTrajectory(KINISI, { ...TIME, first: 5, last: 2 })).rejects.toThrow('--last: expected a frame index ≥ --first (5), found 2');
+    await expect(loadTrajectory(KINISI, { ...TIME, first: 500 })).rejects.toThrow('--first: expected a frame index below the 140 stored frames, found 500');
+    await expect(loadTrajectory(KINISI, { ...TIME, species: ['Sb'] })).rejects.toThrow(
+      '--species: expected species present in the file (Li, Cl, S, P), found Sb',
+    );
+    await expect(loadTrajectory(KINISI, { timestep_fs: -1, nblock: 1 })).rejects.toThrow('--timestep-fs: expected a positive number, found -1');
+    await expect(loadTrajectory(KINISI, { ...TIME, temperature_K: -3 })).rejects.toThrow('--temperature: expected a temperature ≥ 0 K, found -3');
+  });
+});
+
+describe('format detection', () => {
+  it('detects every format from content', async () => {
+    const cases: [string, string][] = [
+      ['kinisi/example_XDATCAR.gz', 'xdatcar'],
+      ['pymatgen/XDATCAR_4', 'xdatcar'],
+      ['dpdata/vasprun.h2o.md.xml', 'vasprun'],
+      ['dpdata/OUTCAR.ch4.ml', 'outcar'],
+      ['dpdata/Ti-aimd-nwrite0.OUTCAR', 'outcar'],
+      ['lammps-lj/lj_li_npt_tri.extxyz', 'extxyz'],
+      ['kinisi/example_LAMMPS_drift.traj', 'lammps-dump'],
+    ];
+    for (const [rel, f] of cases) expect(await detectFormat(dataPath(rel))).toBe(f);
+    expect(detectFromLines(['2', 'plain xyz comment', 'Li 0 0 0', 'Li 1 1 1'])).toBe('extxyz');
+    expect(detectFromLines(['hello', 'world'])).toBeNull();
+  });
+
+  it('unknown content and empty files are errors that say what was expected', async () => {
+    const junk = path.join(tmp.dir, 'junk.txt');
+    writeFileSync(junk, 'hello world\nnot a trajectory\n');
+    await expect(detectFormat(junk)).rejects.toThrow(
+      `${junk}:1: cannot detect the format: expected XDATCAR, vasprun.xml, OUTCAR, extended XYZ, LAMMPS dump or Arrow, found "hello world" on the first line; pass --format`,
+    );
+    const empty = path.join(tmp.dir, 'empty');
+    writeFileSync(empty, '');
+    await expect(detectFormat(empty)).rejects.toThrow(`${empty}:1: expected a trajectory, found an empty file`);
+    await expect(detectFormat(path.join(tmp.dir, 'missing'))).rejects.toThrow(`${path.join(tmp.dir, 'missing')}: cannot open: ENOENT`);
+  });
+});
+
+describe('Arrow round trip', () => {
+  it('several record batches: read back equals the in-memory load; metadata complete', async () => {
+    const out = path.join(tmp.dir, 'lgps.arrow');
+    const res = await convertToArrow(LGPS, out, { timestep_fs: 2, nblock: 10, temperature_K: 600, species: ['Li', 'P'] }, { framesPerBatch: 64 });
+    expect(res.nFrames).toBe(1000);
+    const back = await readArrowTrajectory(out);
+    const mem = (await loadTrajectory(LGPS, { timestep_fs: 2, nblock: 10, temperature_K: 600, species: ['Li', 'P'] })).trajectory;
+    expect(back.trajectory.nFrames).toBe(1000);
+    expect(back.trajectory.positions_A).toEqual(mem.positions_A);
+    expect(back.trajectory.cells_A).toEqual(mem.cells_A);
+    expect(back.trajectory.time_ps).toEqual(mem.time_ps);
+    expect(back.trajectory.step).toEqual(mem.step);
+    expect(back.trajectory.species).toEqual(mem.species);
+    expect(back.atomIndex).toEqual([...Array.from({ length: 20 }, (_, i) => i), 22, 23, 24, 25]);
+    expect(back.trajectory.meta).toEqual({ ...mem.meta, sourceFile: LGPS });
+    expect(back.trajectory.meta).toMatchObject({ sourceFormat: 'xdatcar', timestep_fs: 2, frameStride: 10, temperature_K: 600 });
+  });
+
+  it('one record batch: positions are a view into the file buffer (no copy); loadTrajectory reads Arrow too', async () => {
+    const out = path.join(tmp.dir, 'kinisi.arrow');
+    await convertToArrow(KINISI, out, TIME);
+    const { trajectory: t } = await readArrowTrajectory(out);
+    expect(t.positions_A.buffer.byteLength).toBeGreaterThan(t.positions_A.byteLength + t.cells_A.byteLength);
+    expect(t.positions_A.buffer).toBe(t.cells_A.buffer);
+    const viaLoad = await loadTrajectory(out, { species: ['Li'], every: 10 });
+    expect(viaLoad.trajectory.nAtoms).toBe(192);
+    expect(viaLoad.trajectory.nFrames).toBe(14);
+    expect(viaLoad.trajectory.meta.frameStride).toBe(500);
+    expect(viaLoad.trajectory.positions_A[3 * 192]).toBe(t.positions_A[10 * 3 * 416]);
+  });
+
+  it('step is null when the file has none and time is unknown (allowMissingTime)', async () => {
+    const out = path.join(tmp.dir, 'nostep.arrow');
+    await convertToArrow(dataPath('pymatgen/XDATCAR_4'), out, { allowMissingTime: true });
+    const { trajectory: t } = await readArrowTrajectory(out);
+    expect(Number.isNaN(t.step[0])).toBe(true);
+    expect(t.meta.dt_ps).toBeNull();
+  });
+
+  it('reader errors: not Arrow, Arrow without the liflux schema', async () => {
+    await expect(readArrowTrajectory(dataPath('pymatgen/XDATCAR_4'))).rejects.toThrow(/XDATCAR_4: expected an Arrow IPC file, found unreadable content/);
+    const foreign = path.join(tmp.dir, 'foreign.arrow');
+    writeFileSync(foreign, tableToIPC(tableFromArrays({ x: new Float64Array([1, 2]) }), 'file'));
+    await expect(readArrowTrajectory(foreign)).rejects.toThrow(`${foreign}: expected a liflux trajectory (schema metadata ${META_KEYS.schemaVersion}), found none`);
+  });
+});
