@@ -16,6 +16,11 @@
  *   covariance is c·(Xᵀ W̃⁻¹ X)⁻¹.
  *   Model: MSD(t) = slope·t + intercept (the intercept absorbs the ballistic/caged offset).
  *
+ * Misfit: the generalised χ²/dof of the residuals is reported as a diagnostic only. It is not used to scale
+ * the errors: real MD adds fast vibrational noise that is nearly independent between lags, which the smooth
+ * random-walk covariance whitens into large residuals without much effect on the slope (χ²/dof ≫ 1 then
+ * overstates the slope error). `errorScale` lets the caller apply an independent check instead.
+ *
  * Intervals: the standard error scales with the true D (σ_D = r·D with a fixed relative error r under the
  * model), so the 95% interval is the set of D consistent with the estimate, |D̂ − D| ≤ 1.96·r·D:
  *   [D̂/(1 + 1.96·r), D̂/(1 − 1.96·r)], with an infinite upper bound when 1.96·r ≥ 1 (very noisy collective
@@ -37,31 +42,35 @@ export interface FitWindowResult {
 /**
  * Automatic fit window on the total MSD (index = lag in frames).
  * End: half the trajectory (lags beyond have fewer than half the origins and the model of independent steps
- * is least reliable there). Start: the first lag m (on a log grid, 10 per decade) at which the effective
- * exponent over [m, 4m], α = ln(MSD(4m)/MSD(m))/ln 4, lies in [0.8, 1.2] — past the ballistic (α = 2) and
- * caged (α < 1) regimes; if none is found, 20% of the end lag (fallback, flagged). At least 3 lags are kept.
+ * is least reliable there). Start: the first lag m (on a log grid, 10 per decade, 4m within the run) at which
+ * the effective exponent over [m, 4m], α = ln(MSD(4m)/MSD(m))/ln 4, lies in [0.8, 1.2] — past the ballistic
+ * (α = 2) and caged (α < 1) regimes; if none is found, the grid lag with α closest to 1 (fallback, flagged;
+ * 20% of the end lag if α is undefined everywhere). At least 3 lags are kept.
  */
 export function chooseFitWindow(msd_A2: ArrayLike<number>): FitWindowResult {
   const T = msd_A2.length;
   if (T < 4) throw new InputError(`diffusion: expected at least 4 frames to fit an MSD, found ${T}`);
   const endFrame = Math.max(3, Math.floor((T - 1) / 2));
   let startFrame = -1;
+  let bestM = -1;
+  let bestDist = Infinity;
   let lastM = 0;
   for (let j = 0; ; j++) {
     const m = Math.max(1, Math.round(10 ** (j / 10)));
     if (m === lastM) continue;
     lastM = m;
-    if (4 * m > endFrame) break;
+    if (4 * m > T - 1 || m > endFrame - 2) break;
     const a = msd_A2[m];
     const b = msd_A2[4 * m];
     if (a > 0 && b > 0) {
       const alpha = Math.log(b / a) / Math.log(4);
       if (alpha >= 0.8 && alpha <= 1.2) { startFrame = m; break; }
+      if (Math.abs(alpha - 1) < bestDist) { bestDist = Math.abs(alpha - 1); bestM = m; }
     }
   }
   let fallback = false;
   if (startFrame < 0) {
-    startFrame = Math.max(1, Math.round(0.2 * endFrame));
+    startFrame = bestM > 0 ? bestM : Math.max(1, Math.round(0.2 * endFrame));
     fallback = true;
   }
   startFrame = Math.min(startFrame, endFrame - 2);
@@ -69,7 +78,7 @@ export function chooseFitWindow(msd_A2: ArrayLike<number>): FitWindowResult {
     startFrame,
     endFrame,
     rule: fallback
-      ? 'end = half the run; no lag with 0.8 ≤ α(m..4m) ≤ 1.2 found, start = 20% of end (fallback)'
+      ? 'end = half the run; no lag with 0.8 ≤ α(m..4m) ≤ 1.2 found: start = lag with α closest to 1 (fallback)'
       : 'end = half the run; start = first lag with 0.8 ≤ α = ln(MSD(4m)/MSD(m))/ln 4 ≤ 1.2',
     fallback,
   };
@@ -104,6 +113,8 @@ export interface MsdFitInput {
   endFrame: number;
   /** Most lags used in the fit (evenly spaced across the window; default 100). */
   maxPoints?: number;
+  /** Multiply the model errors by this factor (default 1). */
+  errorScale?: number;
 }
 
 export interface MsdFitResult {
@@ -125,6 +136,8 @@ export interface MsdFitResult {
   fitWindow_ps: [number, number];
   /** Generalised χ²/(points − 2) of the residuals under the model covariance (≈ 1 if the model holds). */
   chi2_reduced: number;
+  /** Factor the model errors were multiplied by (input.errorScale, default 1). */
+  error_inflation: number;
 }
 
 const Z975 = 1.959963984540054;
@@ -182,15 +195,20 @@ export function fitMsdLine(input: MsdFitInput): MsdFitResult {
   }
   const m1 = slopeForVar * dt_ps;
   const c = (2 * m1 * m1) / (dims * nParticles);
-  const varIntercept = (c * a22) / det;
-  const varSlope = (c * a11) / det;
-  const cov = (-c * a12) / det;
+  let varIntercept = (c * a22) / det;
+  let varSlope = (c * a11) / det;
+  let cov = (-c * a12) / det;
   let chi2 = 0;
   for (let i = 0; i < L; i++) {
     const r = uy[i] - intercept * u1[i] - slope * ut[i];
     chi2 += r * r;
   }
   const chi2Reduced = L > 2 && c > 0 ? chi2 / c / (L - 2) : NaN;
+  // Optional external error scale (e.g. from the atom-block check in diffusion.ts).
+  const inflation = input.errorScale ?? 1;
+  varSlope *= inflation * inflation;
+  varIntercept *= inflation * inflation;
+  cov *= inflation * inflation;
   const toD = A2_PER_PS_TO_CM2_PER_S / (2 * dims);
   const D = slope * toD;
   const Derr = Math.sqrt(varSlope) * toD;
@@ -211,6 +229,7 @@ export function fitMsdLine(input: MsdFitInput): MsdFitResult {
     fitLags_frames: lags,
     fitWindow_ps: [lags[0] * dt_ps, lags[L - 1] * dt_ps],
     chi2_reduced: chi2Reduced,
+    error_inflation: inflation,
   };
 }
 

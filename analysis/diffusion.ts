@@ -104,6 +104,12 @@ export interface DiffusionResult {
   number_density_perCm3: number | null;
   /** Generalised χ² per degree of freedom of the tracer fit under the model covariance (≈ 1 when it holds). */
   fit_chi2_reduced: number;
+  /** Factor applied to the tracer errors by the atom-block check (1 when the model error stands). */
+  fit_error_scale: number;
+  /** Standard error of D from the spread between atom blocks, cm²/s (null with fewer than 8 atoms). */
+  D_block_err_cm2PerS: number | null;
+  /** Model (random-walk covariance) standard error of D before any scaling, cm²/s. */
+  D_model_err_cm2PerS: number;
   intercept_A2: number;
   warnings: string[];
   msd: DiffusionMsd;
@@ -253,17 +259,51 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
   if (fallback) warnings.push(`fit window: ${rule}; check the MSD plot or give --fit-start-ps`);
 
   const fitArgs = { dt_ps, startFrame, endFrame, maxPoints: options.maxFitPoints };
-  const tracerFit = fitMsdLine({ ...fitArgs, msd_A2, dims: d, nParticles: atoms.length });
+  const modelFit = fitMsdLine({ ...fitArgs, msd_A2, dims: d, nParticles: atoms.length });
+
+  // Atom-block check of the model error: split the atoms into G interleaved blocks, fit each with the same
+  // window, and compare the standard error of the block mean with the model error. Real ions hop (non-Gaussian
+  // displacements, heterogeneous mobility), which the Gaussian random-walk variance underestimates. When the
+  // block SE exceeds the model SE by more than its own sampling spread allows (ratio > 1 + 2/sqrt(2(G − 1))),
+  // all tracer errors are scaled by the ratio.
+  let blockSe_cm2PerS: number | null = null;
+  let errorScale = 1;
+  const G = Math.min(8, Math.floor(atoms.length / 2));
+  if (G >= 4) {
+    const Ds: number[] = [];
+    for (let g = 0; g < G; g++) {
+      const group = atoms.filter((_, k) => k % G === g);
+      const gm = sumMsdComponents(computeTracerMsd(traj, group, { drift_A }).msdComponents_A2, dims);
+      Ds.push(fitMsdLine({ ...fitArgs, msd_A2: gm, dims: d, nParticles: group.length }).D_cm2PerS);
+    }
+    const mean = Ds.reduce((a, b) => a + b, 0) / G;
+    const sd = Math.sqrt(Ds.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (G - 1));
+    blockSe_cm2PerS = sd / Math.sqrt(G);
+    const ratio = blockSe_cm2PerS / modelFit.D_err_cm2PerS;
+    if (ratio > 1 + 2 / Math.sqrt(2 * (G - 1))) {
+      errorScale = ratio;
+      warnings.push(`atom-block check (${G} blocks): the spread between blocks is ${ratio.toFixed(2)}× the random-walk model error; tracer errors scaled by ${ratio.toFixed(2)}`);
+    }
+  }
+  const tracerFit = errorScale === 1 ? modelFit : fitMsdLine({ ...fitArgs, msd_A2, dims: d, nParticles: atoms.length, errorScale });
   const compD: number[] = [];
   const compErr: number[] = [];
   for (let k = 0; k < 3; k++) {
-    const f = fitMsdLine({ ...fitArgs, msd_A2: tracer.msdComponents_A2[k], dims: 1, nParticles: atoms.length });
+    const f = fitMsdLine({ ...fitArgs, msd_A2: tracer.msdComponents_A2[k], dims: 1, nParticles: atoms.length, errorScale });
     compD.push(f.D_cm2PerS);
     compErr.push(f.D_err_cm2PerS);
   }
   // The charge MSD divided by N z² is fitted as one random walk of N particles' worth of signal: its covariance
   // is that of a single walker (nParticles = 1) for the undivided MSD, i.e. unchanged relative errors.
-  const sigmaFit = fitMsdLine({ ...fitArgs, msd_A2: msdSigma_A2, dims: d, nParticles: 1 });
+  const sigmaFitRaw = fitMsdLine({ ...fitArgs, msd_A2: msdSigma_A2, dims: d, nParticles: 1 });
+  // Degenerate charge MSD (e.g. one species with its centre of mass removed): Σ z·r does not move at all.
+  let maxTracer = 0, maxSigma = 0;
+  for (let m = 0; m < msd_A2.length; m++) { maxTracer = Math.max(maxTracer, msd_A2[m]); maxSigma = Math.max(maxSigma, Math.abs(msdSigma_A2[m])); }
+  const degenerate = maxSigma <= 1e-12 * maxTracer;
+  const sigmaFit: MsdFitResult = degenerate
+    ? { ...sigmaFitRaw, slope_A2PerPs: NaN, slope_err_A2PerPs: NaN, D_cm2PerS: NaN, D_err_cm2PerS: NaN, D_ci95_cm2PerS: [NaN, NaN], relative_err: NaN }
+    : sigmaFitRaw;
+  if (degenerate && !warnings.some((w) => w.includes('Σ z·r'))) warnings.push('the charge MSD is zero (Σ z·r does not move): D_sigma, σ and the Haven ratio are undefined');
 
   // Conductivities.
   const T_K = options.temperature_K ?? traj.meta.temperature_K ?? null;
@@ -292,11 +332,11 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
   const rT = tracerFit.D_err_cm2PerS / Math.abs(tracerFit.D_cm2PerS);
   const rS = sigmaFit.D_err_cm2PerS / Math.abs(sigmaFit.D_cm2PerS);
   const Herr = Math.abs(H) * Math.sqrt(rT * rT + rS * rS);
-  const Hci: [number, number] = [
+  const Hci: [number, number] = degenerate ? [NaN, NaN] : [
     tracerFit.D_ci95_cm2PerS[0] / sigmaFit.D_ci95_cm2PerS[1],
     sigmaFit.D_ci95_cm2PerS[0] > 0 ? tracerFit.D_ci95_cm2PerS[1] / sigmaFit.D_ci95_cm2PerS[0] : Infinity,
   ];
-  if (sigmaFit.relative_err > 0.5) {
+  if (!degenerate && sigmaFit.relative_err > 0.5) {
     warnings.push(`the charge MSD is very noisy (relative error of D_sigma ${(100 * sigmaFit.relative_err).toFixed(0)}%): σ and the Haven ratio are poorly determined`);
   }
 
@@ -335,6 +375,9 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
     volume_A3,
     number_density_perCm3: n_perCm3,
     fit_chi2_reduced: tracerFit.chi2_reduced,
+    fit_error_scale: errorScale,
+    D_block_err_cm2PerS: blockSe_cm2PerS,
+    D_model_err_cm2PerS: modelFit.D_err_cm2PerS,
     intercept_A2: tracerFit.intercept_A2,
     warnings,
     msd: {

@@ -99,7 +99,9 @@ describe('chooseFitWindow', () => {
     const msd = Float64Array.from({ length: 101 }, (_, m) => m * m);
     const w = chooseFitWindow(msd);
     expect(w.fallback).toBe(true);
-    expect(w.startFrame).toBe(10);
+    // α = 2 everywhere: every grid lag is equally far from 1, the first (1 frame) is kept.
+    expect(w.startFrame).toBe(1);
     expect(w.endFrame).toBe(50);
+    expect(w.rule).toContain('fallback');
   });
 });
