@@ -55,8 +55,10 @@ export function parseRatesJson(text: string, source: string, hopTypeNames: strin
     doc = JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
+    // V8 names a position (or a line) in newer Node versions; older ones give neither.
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    const lineMatch = /line (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : lineMatch ? Number(lineMatch[1]) : undefined;
     throw new InputError(`expected valid JSON, found a syntax error (${msg})`, { file: source, line });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InputError(`expected a JSON object, found ${quoteFound(text)}`, { file: source });
