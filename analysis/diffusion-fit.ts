@@ -40,48 +40,65 @@ export interface FitWindowResult {
 }
 
 /**
- * Automatic fit window on the total MSD (index = lag in frames).
- * End: half the trajectory (lags beyond have fewer than half the origins and the model of independent steps
- * is least reliable there). Start: the first lag m (on a log grid, 10 per decade, 4m within the run) at which
- * the effective exponent over [m, 4m], α = ln(MSD(4m)/MSD(m))/ln 4, lies in [0.8, 1.2] — past the ballistic
- * (α = 2) and caged (α < 1) regimes; if none is found, the grid lag with α closest to 1 (fallback, flagged;
- * 20% of the end lag if α is undefined everywhere). At least 3 lags are kept.
+ * Automatic fit window on the total MSD (index = lag in frames). Effective exponent on a log grid of lags m
+ * (10 per decade, 4m within the run): α(m) = ln(MSD(4m)/MSD(m))/ln 4 (2 ballistic, < 1 caged, 1 diffusive).
+ * - End: half the run (lags beyond have fewer than half the origins; the random-walk model is least reliable).
+ * - Start: the first grid lag after the ballistic regime (α ≤ 1.2) from which α stays within [0.8, 1.2] for every
+ *   grid lag up to 8m (or the last measurable one): a sustained diffusive regime, not a crossover.
+ * - Fallback (flagged, with a warning from the caller): no such lag — the run never becomes diffusive in the
+ *   measurable range. Start = max(4 × end of the ballistic regime, 20% of the end lag).
+ * At least 3 lags are kept.
  */
 export function chooseFitWindow(msd_A2: ArrayLike<number>): FitWindowResult {
   const T = msd_A2.length;
   if (T < 4) throw new InputError(`diffusion: expected at least 4 frames to fit an MSD, found ${T}`);
   const endFrame = Math.max(3, Math.floor((T - 1) / 2));
-  let startFrame = -1;
-  let bestM = -1;
-  let bestDist = Infinity;
-  let lastM = 0;
-  for (let j = 0; ; j++) {
+  const grid: number[] = [];
+  const alpha: number[] = [];
+  for (let j = 0, last = 0; ; j++) {
     const m = Math.max(1, Math.round(10 ** (j / 10)));
-    if (m === lastM) continue;
-    lastM = m;
+    if (m === last) continue;
+    last = m;
     if (4 * m > T - 1 || m > endFrame - 2) break;
     const a = msd_A2[m];
     const b = msd_A2[4 * m];
-    if (a > 0 && b > 0) {
-      const alpha = Math.log(b / a) / Math.log(4);
-      if (alpha >= 0.8 && alpha <= 1.2) { startFrame = m; break; }
-      if (Math.abs(alpha - 1) < bestDist) { bestDist = Math.abs(alpha - 1); bestM = m; }
+    grid.push(m);
+    alpha.push(a > 0 && b > 0 ? Math.log(b / a) / Math.log(4) : NaN);
+  }
+  let ballisticEnd = -1;
+  for (let i = 0; i < grid.length; i++) if (alpha[i] <= 1.2) { ballisticEnd = i; break; }
+  let startFrame = -1;
+  if (ballisticEnd >= 0) {
+    for (let i = ballisticEnd; i < grid.length && startFrame < 0; i++) {
+      let ok = true;
+      for (let k = i; k < grid.length && grid[k] <= 8 * grid[i]; k++) {
+        if (!(alpha[k] >= 0.8 && alpha[k] <= 1.2)) { ok = false; break; }
+      }
+      if (ok) startFrame = grid[i];
     }
   }
   let fallback = false;
   if (startFrame < 0) {
-    startFrame = bestM > 0 ? bestM : Math.max(1, Math.round(0.2 * endFrame));
     fallback = true;
+    const mb = ballisticEnd >= 0 ? grid[ballisticEnd] : 1;
+    startFrame = Math.max(1, 4 * mb, Math.round(0.2 * endFrame));
   }
   startFrame = Math.min(startFrame, endFrame - 2);
   return {
     startFrame,
     endFrame,
     rule: fallback
-      ? 'end = half the run; no lag with 0.8 ≤ α(m..4m) ≤ 1.2 found: start = lag with α closest to 1 (fallback)'
-      : 'end = half the run; start = first lag with 0.8 ≤ α = ln(MSD(4m)/MSD(m))/ln 4 ≤ 1.2',
+      ? 'end = half the run; no sustained diffusive regime (0.8 ≤ α ≤ 1.2 over m…8m) found: start = max(4 × ballistic end, 20% of end) (fallback)'
+      : 'end = half the run; start = first lag after the ballistic regime with 0.8 ≤ α = ln(MSD(4m)/MSD(m))/ln 4 ≤ 1.2 sustained over m…8m',
     fallback,
   };
+}
+
+/** Effective MSD exponent across a window: ln(MSD(end)/MSD(start))/ln(end/start) (1 for diffusion). */
+export function computeWindowExponent(msd_A2: ArrayLike<number>, startFrame: number, endFrame: number): number {
+  const a = msd_A2[startFrame];
+  const b = msd_A2[endFrame];
+  return a > 0 && b > 0 && endFrame > startFrame ? Math.log(b / a) / Math.log(endFrame / startFrame) : NaN;
 }
 
 /** W(n, m) of the module comment: Σ over origin pairs of the squared overlap of the two lag windows. */

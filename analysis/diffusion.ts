@@ -11,7 +11,7 @@ import { FS_TO_PS, S_TO_MS } from '../engine/core/constants.js';
 import { InputError } from '../engine/core/errors.js';
 import { computeNernstEinsteinConductivity_SPerCm, computeNumberDensity_perCm3 } from '../engine/core/nernst-einstein.js';
 import type { ProgressCallback } from '../engine/core/progress.js';
-import { chooseFitWindow, fitMsdLine, type MsdFitResult } from './diffusion-fit.js';
+import { chooseFitWindow, computeWindowExponent, fitMsdLine, type MsdFitResult } from './diffusion-fit.js';
 import { computeCollectiveMsd, computeMeanDisplacement, computeTracerMsd, sumMsdComponents } from './msd.js';
 import { atomsOfSpecies, cellVolume_A3, type Trajectory } from './trajectory.js';
 
@@ -78,6 +78,8 @@ export interface DiffusionResult {
   fit_window_ps: [number, number];
   fit_window_rule: string;
   fit_window_fallback: boolean;
+  /** ln(MSD(end)/MSD(start))/ln(end/start) over the fit window (1 when diffusive). */
+  msd_exponent_in_window: number;
   n_fit_points: number;
   D_cm2PerS: number;
   D_err_cm2PerS: number;
@@ -257,6 +259,10 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
     fallback = false;
   }
   if (fallback) warnings.push(`fit window: ${rule}; check the MSD plot or give --fit-start-ps`);
+  const alphaWindow = computeWindowExponent(msd_A2, Math.max(1, startFrame), Math.min(endFrame, traj.nFrames - 1));
+  if (!(alphaWindow >= 0.8 && alphaWindow <= 1.2)) {
+    warnings.push(`the MSD is not linear in the fit window (exponent ${alphaWindow.toFixed(2)}; 1 = diffusive): the run may be too short to reach the diffusive regime, so D describes this window only`);
+  }
 
   const fitArgs = { dt_ps, startFrame, endFrame, maxPoints: options.maxFitPoints };
   const modelFit = fitMsdLine({ ...fitArgs, msd_A2, dims: d, nParticles: atoms.length });
@@ -350,6 +356,7 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
     fit_window_ps: tracerFit.fitWindow_ps,
     fit_window_rule: rule,
     fit_window_fallback: fallback,
+    msd_exponent_in_window: alphaWindow,
     n_fit_points: tracerFit.fitLags_frames.length,
     D_cm2PerS: tracerFit.D_cm2PerS,
     D_err_cm2PerS: tracerFit.D_err_cm2PerS,

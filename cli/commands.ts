@@ -6,7 +6,8 @@ import type { CommandModule } from 'yargs';
 import { convertCommand } from './convert.js';
 import { infoCommand } from './info.js';
 import { diffusionCommand } from './diffusion.js';
+import { arrheniusCommand } from './arrhenius.js';
 import { kmcCommand } from './kmc.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, kmcCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand];

@@ -83,6 +83,14 @@ describe('fitMsdLine', () => {
 });
 
 describe('chooseFitWindow', () => {
+  it('does not take the ballistic-to-caged crossover for diffusion (α passes through 1 then drops)', () => {
+    // MSD = m² (ballistic) up to 10 frames, then a plateau 100 + 0.5·(m − 10) (caged, α ≪ 1) to the end.
+    const msd = Float64Array.from({ length: 801 }, (_, m) => (m <= 10 ? m * m : 100 + 0.5 * (m - 10)));
+    const w = chooseFitWindow(msd);
+    expect(w.fallback).toBe(true);
+    expect(w.startFrame).toBeGreaterThanOrEqual(80);
+  });
+
   it('skips a ballistic start: MSD = v²t² up to t0 then linear', () => {
     // crossover at 20 frames: MSD = m² for m ≤ 20, then 400 + 40·(m − 20) (continuous slope)
     const msd = Float64Array.from({ length: 1001 }, (_, m) => (m <= 20 ? m * m : 400 + 40 * (m - 20)));
@@ -99,8 +107,8 @@ describe('chooseFitWindow', () => {
     const msd = Float64Array.from({ length: 101 }, (_, m) => m * m);
     const w = chooseFitWindow(msd);
     expect(w.fallback).toBe(true);
-    // α = 2 everywhere: every grid lag is equally far from 1, the first (1 frame) is kept.
-    expect(w.startFrame).toBe(1);
+    // α = 2 everywhere: no ballistic end, start = max(4·1, 20% of 50) = 10 frames.
+    expect(w.startFrame).toBe(10);
     expect(w.endFrame).toBe(50);
     expect(w.rule).toContain('fallback');
   });
