@@ -27,7 +27,7 @@
  * Conduction (eqs 8–12): J_LLZO/w = J_Li/w − J_D/w (the paper subtracts the diffusion part),
  * θ_eff = (J_LLZO/w)·F/σ / (U1/x1 + U2/x2), j = σ(U1/x1 + U2/x2), U1 = 0.85 V (Li2Sb/Li3Sb), U2 = 0.90 V (Sb/Li2Sb).
  */
-import { A3_TO_CM3, F_CPerMol, NA_perMol } from '../../engine/core/constants.js';
+import { A3_TO_CM3, F_CPerMol, KB_eVPerK, NA_perMol } from '../../engine/core/constants.js';
 import { InputError } from '../../engine/core/errors.js';
 import type { ConductivityModel } from './conductivity.js';
 import { evaluateConductivity } from './conductivity.js';
@@ -82,7 +82,7 @@ export interface FrontOptions {
   positionError_px: number;
   /** Time resolution, s (paper 0.1). */
   timeResolution_s: number;
-  /** Half-width of the local regression window, samples (default 3 → 7-point windows). */
+  /** Half-width of the local regression window, samples (default 8 → 17-point windows). */
   halfWindow: number;
   /** U1: Li2Sb/Li3Sb vs Li, V (0.85). */
   U1_V: number;
@@ -100,7 +100,7 @@ export const DEFAULT_FRONT_OPTIONS: FrontOptions = {
   pixel_mm: 0.03236,
   positionError_px: 3,
   timeResolution_s: 0.1,
-  halfWindow: 3,
+  halfWindow: 8,
   U1_V: 0.85,
   U2_V: 0.9,
   materials: createDefaultMaterials(),
@@ -168,25 +168,25 @@ export interface FrontTemperatureResult {
   x1_mm: number[];
   x2_mm: number[];
   dx1dt_mmPerS: number[];
-  dx1dt_err_mmPerS: number[];
+  dx1dt_mmPerS_err: number[];
   dx2dt_mmPerS: number[];
-  dx2dt_err_mmPerS: number[];
+  dx2dt_mmPerS_err: number[];
   r1_perWidth_molPerCmS: number[];
-  r1_perWidth_err_molPerCmS: number[];
+  r1_perWidth_molPerCmS_err: number[];
   r2_perWidth_molPerCmS: number[];
-  r2_perWidth_err_molPerCmS: number[];
+  r2_perWidth_molPerCmS_err: number[];
   J_Li_perWidth_molPerCmS: number[];
-  J_Li_perWidth_err_molPerCmS: number[];
+  J_Li_perWidth_molPerCmS_err: number[];
   D_cm2PerS: number | null;
   J_D_perWidth_molPerCmS: number[] | null;
-  J_D_perWidth_err_molPerCmS: number[] | null;
+  J_D_perWidth_molPerCmS_err: number[] | null;
   diffusion_fraction: number[] | null;
   J_LLZO_perWidth_molPerCmS: number[];
   sigma_LLZO_SPerCm: number | null;
   theta_eff_um: number[] | null;
-  theta_eff_err_um: number[] | null;
+  theta_eff_um_err: number[] | null;
   j_lateral_mAPerCm2: number[] | null;
-  j_lateral_err_mAPerCm2: number[] | null;
+  j_lateral_mAPerCm2_err: number[] | null;
 }
 
 export interface FrontAnalysisResult {
@@ -287,25 +287,25 @@ export function analyzeFronts(samples: FrontSample[], options: Partial<FrontOpti
       x1_mm: x1,
       x2_mm: x2,
       dx1dt_mmPerS: v1.slope,
-      dx1dt_err_mmPerS: v1.slope_err,
+      dx1dt_mmPerS_err: v1.slope_err,
       dx2dt_mmPerS: v2.slope,
-      dx2dt_err_mmPerS: v2.slope_err,
+      dx2dt_mmPerS_err: v2.slope_err,
       r1_perWidth_molPerCmS: r1,
-      r1_perWidth_err_molPerCmS: r1e,
+      r1_perWidth_molPerCmS_err: r1e,
       r2_perWidth_molPerCmS: r2,
-      r2_perWidth_err_molPerCmS: r2e,
+      r2_perWidth_molPerCmS_err: r2e,
       J_Li_perWidth_molPerCmS: J,
-      J_Li_perWidth_err_molPerCmS: Je,
+      J_Li_perWidth_molPerCmS_err: Je,
       D_cm2PerS: D,
       J_D_perWidth_molPerCmS: JD,
-      J_D_perWidth_err_molPerCmS: JDe,
+      J_D_perWidth_molPerCmS_err: JDe,
       diffusion_fraction: fraction,
       J_LLZO_perWidth_molPerCmS: JL,
       sigma_LLZO_SPerCm: sigma,
       theta_eff_um: theta,
-      theta_eff_err_um: thetaE,
+      theta_eff_um_err: thetaE,
       j_lateral_mAPerCm2: jLat,
-      j_lateral_err_mAPerCm2: jLatE,
+      j_lateral_mAPerCm2_err: jLatE,
     };
   });
   return {
@@ -372,4 +372,39 @@ export function createFrontSamples(columns: Record<string, ArrayLike<number> | u
   }
   if (out.length === 0) throw new InputError('expected at least one row, found none', { file });
   return out;
+}
+
+/**
+ * D of Li in Li3Sb from a diffusion/Arrhenius result JSON: the first object found (depth-first) with
+ * `ea_eV` and a prefactor (`D0_cm2PerS` or `prefactor`, cm²/s) gives D(T) = D0·exp(−Ea/kBT); otherwise the
+ * first `D_cm2PerS` number is used at every temperature.
+ */
+export function createDiffusivityFromJson(value: unknown, file = 'diffusion.json'): { diffusivity: DiffusivityFunction; description: string } {
+  const arr = findObject(value, (o) => typeof o.ea_eV === 'number' && (typeof o.D0_cm2PerS === 'number' || typeof o.prefactor === 'number'));
+  if (arr) {
+    const ea = arr.ea_eV as number;
+    const d0 = (typeof arr.D0_cm2PerS === 'number' ? arr.D0_cm2PerS : arr.prefactor) as number;
+    if (!(d0 > 0 && Number.isFinite(ea))) throw new InputError(`expected a positive D0 (cm²/s) and a finite ea_eV, found ${d0}, ${ea}`, { file });
+    return {
+      diffusivity: (T_C) => d0 * Math.exp(-ea / (KB_eVPerK * (T_C + 273.15))),
+      description: `Arrhenius D0 = ${d0} cm²/s, Ea = ${ea} eV (from ${file})`,
+    };
+  }
+  const single = findObject(value, (o) => typeof o.D_cm2PerS === 'number');
+  if (single) {
+    const d = single.D_cm2PerS as number;
+    if (!(d >= 0)) throw new InputError(`expected D_cm2PerS ≥ 0, found ${d}`, { file });
+    return { diffusivity: () => d, description: `D = ${d} cm²/s at every temperature (from ${file})` };
+  }
+  throw new InputError('expected an Arrhenius result (ea_eV with D0_cm2PerS or prefactor) or a D_cm2PerS value, found neither', { file });
+}
+
+function findObject(value: unknown, test: (o: Record<string, unknown>) => boolean): Record<string, unknown> | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (!Array.isArray(value) && test(value as Record<string, unknown>)) return value as Record<string, unknown>;
+  for (const v of Object.values(value as Record<string, unknown>)) {
+    const found = findObject(v, test);
+    if (found) return found;
+  }
+  return null;
 }

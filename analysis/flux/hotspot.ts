@@ -316,7 +316,7 @@ function describeProfile(z: Float64Array, f: Float64Array): { peakDepth: number;
   return { peakDepth: z[kMax], peakValue: f[kMax], depth10 };
 }
 
-const MAP_CELLS = 80;
+const MAP_CELLS = 60;
 
 function buildMaps(
   geometry: HotspotGeometry,
