@@ -8,6 +8,7 @@ import { infoCommand } from './info.js';
 import { diffusionCommand } from './diffusion.js';
 import { arrheniusCommand } from './arrhenius.js';
 import { kmcCommand } from './kmc.js';
+import { fluxCommand } from './flux.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand];
