@@ -132,10 +132,11 @@ export class ArrowTrajectoryWriter {
     await this.done;
   }
 
-  /** Stop writing after a failure (the caller removes the file). */
+  /** Stop writing after a failure (the caller removes the file). Ends the stream normally: aborting the Arrow
+   * writer would reject its internal queue with nobody listening. */
   async abort(): Promise<void> {
     try {
-      this.writer.abort();
+      this.writer.finish();
     } catch {
       /* already closed */
     }

@@ -44,6 +44,8 @@ export async function isArrowFile(path: string): Promise<boolean> {
     throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
   }
   try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new InputError('expected a regular file (pipes and devices are not supported), found another kind of file', { file: path });
     const head = Buffer.alloc(6);
     const { bytesRead } = await handle.read(head, 0, 6, 0);
     return bytesRead === 6 && head.toString('latin1') === 'ARROW1';
