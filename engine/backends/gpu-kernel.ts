@@ -281,6 +281,8 @@ export function createGpuKmcKernel(mode: GpuMode, replicas: number, z: number, m
     constants: { z },
     loopMaxIterations: Math.max(maxChunkHops, z) + 1,
     tactic: 'precision',
+    // async contract: webgpu needs it; on webasm it lets kernels with ≥ 4096 output cells use worker threads
+    asyncMode: true,
   });
   return {
     mode,
