@@ -375,14 +375,15 @@ export function createFrontSamples(columns: Record<string, ArrayLike<number> | u
 }
 
 /**
- * D of Li in Li3Sb from a diffusion/Arrhenius result JSON: the first object found (depth-first) with
- * `ea_eV` and a prefactor (`D0_cm2PerS` or `prefactor`, cm²/s) gives D(T) = D0·exp(−Ea/kBT); otherwise the
+ * D of Li in Li3Sb from a diffusion/Arrhenius result JSON (`liflux arrhenius --json`, `liflux diffusion --json`):
+ * the first object found (depth-first) with `Ea_eV` (or `ea_eV`) and a prefactor (`D0_cm2PerS` or `prefactor`, cm²/s) gives D(T) = D0·exp(−Ea/kBT); otherwise the
  * first `D_cm2PerS` number is used at every temperature.
  */
 export function createDiffusivityFromJson(value: unknown, file = 'diffusion.json'): { diffusivity: DiffusivityFunction; description: string } {
-  const arr = findObject(value, (o) => typeof o.ea_eV === 'number' && (typeof o.D0_cm2PerS === 'number' || typeof o.prefactor === 'number'));
+  const eaOf = (o: Record<string, unknown>): unknown => (o.Ea_eV !== undefined ? o.Ea_eV : o.ea_eV);
+  const arr = findObject(value, (o) => typeof eaOf(o) === 'number' && (typeof o.D0_cm2PerS === 'number' || typeof o.prefactor === 'number'));
   if (arr) {
-    const ea = arr.ea_eV as number;
+    const ea = eaOf(arr) as number;
     const d0 = (typeof arr.D0_cm2PerS === 'number' ? arr.D0_cm2PerS : arr.prefactor) as number;
     if (!(d0 > 0 && Number.isFinite(ea))) throw new InputError(`expected a positive D0 (cm²/s) and a finite ea_eV, found ${d0}, ${ea}`, { file });
     return {
@@ -396,7 +397,7 @@ export function createDiffusivityFromJson(value: unknown, file = 'diffusion.json
     if (!(d >= 0)) throw new InputError(`expected D_cm2PerS ≥ 0, found ${d}`, { file });
     return { diffusivity: () => d, description: `D = ${d} cm²/s at every temperature (from ${file})` };
   }
-  throw new InputError('expected an Arrhenius result (ea_eV with D0_cm2PerS or prefactor) or a D_cm2PerS value, found neither', { file });
+  throw new InputError('expected an Arrhenius result (Ea_eV with D0_cm2PerS or prefactor) or a D_cm2PerS value, found neither', { file });
 }
 
 function findObject(value: unknown, test: (o: Record<string, unknown>) => boolean): Record<string, unknown> | null {
