@@ -232,7 +232,7 @@ export const kmcCommand: CommandModule<GlobalOptions, KmcArgs> = {
       for (const m of models) {
         for (const r of m.results) {
           rows.push([m.model, r.T_K, fmt(r.D_tracer_cm2PerS), fmt(r.D_tracer_err_cm2PerS, 2), `${fmt(r.correlation_factor)} ± ${fmt(r.correlation_factor_err, 2)}`, r.haven_ratio === null ? 'n/a' : `${fmt(r.haven_ratio)} ± ${fmt(r.haven_ratio_err, 2)}`,
-            m.ea_eV === null ? 'n/a' : `${fmt(m.ea_eV * 1000)} ± ${fmt((m.ea_err_eV ?? NaN) * 1000, 2)}`, m.n_vacancies === 1 ? PAPER_MD_EA_eV.oneVacancy * 1000 : PAPER_MD_EA_eV.fourVacancies * 1000]);
+            m.ea_eV === null ? 'n/a' : `${fmt(m.ea_eV * 1000)} ± ${fmt((m.ea_err_eV ?? NaN) * 1000, 2)}`, fmt(m.n_vacancies === 1 ? PAPER_MD_EA_eV.oneVacancy * 1000 : PAPER_MD_EA_eV.fourVacancies * 1000)]);
         }
       }
       text = `KMC vacancy-model comparison on ${runs[0].lattice.name} (${runs[0].lattice.n_sites} sites), rates ${runs[0].rates_source}\n` +
