@@ -374,9 +374,9 @@ async function plotHotspot(r: HotspotResult, dir: string, overwrite: boolean | u
       data: { values: cells },
       mark: { type: 'rect' },
       encoding: {
-        x: { field: 'x0', type: 'quantitative', title: label },
+        x: { field: 'x0', type: 'quantitative', title: label, scale: { domain: [m.x_um[0] - dx / 2, m.x_um[n - 1] + dx / 2], nice: false } },
         x2: { field: 'x1' },
-        y: { field: 'y0', type: 'quantitative', title: 'depth below the interface (µm)', scale: { reverse: true } },
+        y: { field: 'y0', type: 'quantitative', title: 'depth below the interface (µm)', scale: { reverse: true, domain: [0, m.y_um[n - 1] + dy / 2], nice: false } },
         y2: { field: 'y1' },
         color: { field, type: 'quantitative', title, scale: { scheme } },
       },
