@@ -17,7 +17,7 @@
 import { InputError } from '../engine/core/errors.js';
 import type { ProgressCallback } from '../engine/core/progress.js';
 import type { Trajectory } from './trajectory.js';
-import { createFftPlan, nextPowerOfTwo, transformComplex, type FftPlan } from './fft.js';
+import { createFftPlan, nextPowerOfTwo, transformForwardBitReversed, transformInverseFromBitReversed, type FftPlan } from './fft.js';
 
 /** Accumulates Σ over series of the all-origins MSD, per Cartesian direction. */
 export interface MsdAccumulator {
@@ -95,16 +95,18 @@ export function addMsdSeries(acc: MsdAccumulator, dim: number, series: ArrayLike
   re.fill(0, T);
   im.fill(0, T);
   acc.hasPending[dim] = false;
-  transformComplex(acc.plan, re, im);
-  accumulatePairPower(acc.fftSize, re, im, acc.power[dim]);
+  transformForwardBitReversed(acc.plan, re, im);
+  accumulatePairPower(acc.fftSize, acc.plan.mirror, re, im, acc.power[dim]);
 }
 
-/** P[k] += (|Z_k|² + |Z_{n−k}|²)/2 = |X_k|² + |Y_k|². Kernel. */
-function accumulatePairPower(n: number, re: Float64Array, im: Float64Array, power: Float64Array): void {
-  power[0] += re[0] * re[0] + im[0] * im[0];
-  for (let k = 1; k < n; k++) {
-    const j = n - k;
-    power[k] += 0.5 * (re[k] * re[k] + im[k] * im[k] + re[j] * re[j] + im[j] * im[j]);
+/**
+ * P[p] += (|Z_k|² + |Z_{n−k}|²)/2 = |X_k|² + |Y_k|², with Z, P in bit-reversed order (mirror[p] is the position
+ * of Z_{n−k}). Kernel.
+ */
+function accumulatePairPower(n: number, mirror: Uint32Array, re: Float64Array, im: Float64Array, power: Float64Array): void {
+  for (let p = 0; p < n; p++) {
+    const j = mirror[p];
+    power[p] += 0.5 * (re[p] * re[p] + im[p] * im[p] + re[j] * re[j] + im[j] * im[j]);
   }
 }
 
@@ -125,12 +127,12 @@ export function finishMsdSums(acc: MsdAccumulator): [Float64Array, Float64Array,
       for (let t = 0; t < T; t++) { re[t] = p[t]; im[t] = 0; }
       re.fill(0, T);
       im.fill(0, T);
-      transformComplex(acc.plan, re, im);
+      transformForwardBitReversed(acc.plan, re, im);
       for (let k = 0; k < n; k++) power[k] += re[k] * re[k] + im[k] * im[k];
       acc.hasPending[dim] = false;
     }
     for (let k = 0; k < n; k++) { re[k] = power[k]; im[k] = 0; }
-    transformComplex(acc.plan, re, im, true);
+    transformInverseFromBitReversed(acc.plan, re, im);
     const sq = acc.sumSq[dim];
     const msd = new Float64Array(T);
     let q = 0;

@@ -9,7 +9,7 @@ function maxAbs(a: Float64Array): number {
 }
 
 describe('transformComplex', () => {
-  for (const n of [1, 2, 4, 8, 64, 256]) {
+  for (const n of [1, 2, 4, 8, 16, 32, 64, 256, 512]) {
     it(`matches the direct DFT for n = ${n} (random complex data, seed 11)`, () => {
       const rng = createRng(11 + n);
       const re = new Float64Array(n).map(() => rng.nextNormal());
