@@ -87,14 +87,57 @@ export function parseToken(line: string, start: number, end: number): number {
 
 /**
  * Parse `count` numbers from `line` starting at character `pos` into out[offset…]. Returns the position after
- * the last number, or -1 when fewer than `count` numeric tokens are there.
+ * the last number, or -1 when fewer than `count` numeric tokens are there. One pass over the characters for plain
+ * decimals (the hot path of XDATCAR/OUTCAR/LAMMPS coordinate lines); other tokens go through `parseToken`.
  */
-export function scanNumbers(line: string, out: Float64Array | number[], offset: number, count: number, pos = 0): number {
+export function scanNumbers(line: string, out: Float64Array, offset: number, count: number, pos = 0): number {
+  const n = line.length;
   for (let k = 0; k < count; k++) {
-    pos = skipBlanks(line, pos);
-    if (pos >= line.length) return -1;
+    let c = 32;
+    while (pos < n) {
+      c = line.charCodeAt(pos);
+      if (c !== 32 && c !== 9) break;
+      pos++;
+    }
+    if (pos >= n) return -1;
+    const start = pos;
+    let neg = false;
+    if (c === 45) {
+      neg = true;
+      pos++;
+    } else if (c === 43) pos++;
+    let mant = 0;
+    const s0 = pos;
+    while (pos < n) {
+      const d = line.charCodeAt(pos) - 48;
+      if (d >>> 0 > 9) break;
+      mant = mant * 10 + d;
+      pos++;
+    }
+    let nDigits = pos - s0;
+    let fracDigits = 0;
+    if (pos < n && line.charCodeAt(pos) === 46) {
+      pos++;
+      const s1 = pos;
+      while (pos < n) {
+        const d = line.charCodeAt(pos) - 48;
+        if (d >>> 0 > 9) break;
+        mant = mant * 10 + d;
+        pos++;
+      }
+      fracDigits = pos - s1;
+      nDigits += fracDigits;
+    }
+    c = pos < n ? line.charCodeAt(pos) : 32;
+    // ≤ 15 digits: the integer mantissa is exact and one division by an exact power of ten rounds correctly.
+    if (nDigits > 0 && nDigits <= 15 && (c === 32 || c === 9)) {
+      const v = mant / POW10[fracDigits];
+      out[offset + k] = neg ? -v : v;
+      continue;
+    }
+    // Exponent, long mantissa or garbage: find the token end and take the exact path.
     const end = tokenEnd(line, pos);
-    const v = parseToken(line, pos, end);
+    const v = parseToken(line, start, end);
     if (v - v !== 0) return -1; // NaN or ±Infinity
     out[offset + k] = v;
     pos = end;

@@ -96,31 +96,66 @@ export class Unwrapper {
       throw new InputError(`frame ${this.frames}: expected a cell with non-zero volume, found volume ${Math.abs(det)} Å³`);
     }
     const frac = this.frac;
-    if (kind === 'fractional') {
-      for (let k = 0; k < 3 * n; k++) frac[k] = coords[k];
-    } else {
-      cartesianToFractional(n, coords, this.inv, frac);
-    }
     const prev = this.prevFrac;
     const image = this.image;
+    const first = this.frames === 0;
     let maxJump = 0;
     let maxAtom = -1;
-    if (this.frames > 0) {
-      for (let k = 0; k < 3 * n; k++) {
-        const d = frac[k] - prev[k];
-        const r = Math.round(d);
-        const step = Math.abs(d - r);
-        if (step > maxJump) {
-          maxJump = step;
-          maxAtom = (k / 3) | 0;
+    if (kind === 'fractional' && wrapped) {
+      // Hot path (XDATCAR, vasprun): one fused pass, minimum image, image update, Cartesian.
+      const h0 = cell_A[0], h1 = cell_A[1], h2 = cell_A[2], h3 = cell_A[3], h4 = cell_A[4], h5 = cell_A[5];
+      const h6 = cell_A[6], h7 = cell_A[7], h8 = cell_A[8];
+      for (let j = 0; j < n; j++) {
+        const b = 3 * j;
+        const f0 = coords[b], f1 = coords[b + 1], f2 = coords[b + 2];
+        if (!first) {
+          const d0 = f0 - prev[b], d1 = f1 - prev[b + 1], d2 = f2 - prev[b + 2];
+          const r0 = Math.round(d0), r1 = Math.round(d1), r2 = Math.round(d2);
+          const s = Math.max(Math.abs(d0 - r0), Math.abs(d1 - r1), Math.abs(d2 - r2));
+          if (s > maxJump) {
+            maxJump = s;
+            maxAtom = j;
+          }
+          image[b] -= r0;
+          image[b + 1] -= r1;
+          image[b + 2] -= r2;
         }
-        if (wrapped) image[k] -= r;
+        prev[b] = f0;
+        prev[b + 1] = f1;
+        prev[b + 2] = f2;
+        const u0 = f0 + image[b], u1 = f1 + image[b + 1], u2 = f2 + image[b + 2];
+        out[b] = u0 * h0 + u1 * h3 + u2 * h6;
+        out[b + 1] = u0 * h1 + u1 * h4 + u2 * h7;
+        out[b + 2] = u0 * h2 + u1 * h5 + u2 * h8;
+      }
+    } else {
+      if (kind === 'fractional') {
+        for (let k = 0; k < 3 * n; k++) frac[k] = coords[k];
+      } else {
+        cartesianToFractional(n, coords, this.inv, frac);
+      }
+      if (!first) {
+        for (let k = 0; k < 3 * n; k++) {
+          const d = frac[k] - prev[k];
+          const r = Math.round(d);
+          const step = Math.abs(d - r);
+          if (step > maxJump) {
+            maxJump = step;
+            maxAtom = (k / 3) | 0;
+          }
+          if (wrapped) image[k] -= r;
+        }
+      }
+      for (let k = 0; k < 3 * n; k++) prev[k] = frac[k];
+      if (wrapped) {
+        for (let k = 0; k < 3 * n; k++) frac[k] += image[k];
+        fractionalToCartesian(n, frac, cell_A, out);
+      } else if (kind === 'fractional') {
+        fractionalToCartesian(n, frac, cell_A, out);
+      } else {
+        for (let k = 0; k < 3 * n; k++) out[k] = coords[k];
       }
     }
-    for (let k = 0; k < 3 * n; k++) prev[k] = frac[k];
-    if (wrapped) for (let k = 0; k < 3 * n; k++) frac[k] += image[k];
-    if (kind === 'fractional' || wrapped) fractionalToCartesian(n, frac, cell_A, out);
-    else for (let k = 0; k < 3 * n; k++) out[k] = coords[k];
     if (maxJump > this.maxJumpFraction) {
       this.maxJumpFraction = maxJump;
       this.maxJumpFrame = this.frames;

@@ -124,7 +124,7 @@ export const readVasprun: FrameReader = async function* (
           if (scanNumbers(text, structure.cell, 3 * structure.nCell, 3) < 0) fail('3 numbers in basis <v>', quoteFound(text.trim()));
           structure.nCell++;
         } else if (collecting === 'posV' && structure) {
-          const tmp = [0, 0, 0];
+          const tmp = new Float64Array(3);
           if (scanNumbers(text, tmp, 0, 3) < 0) fail('3 fractional coordinates in positions <v>', quoteFound(text.trim()));
           structure.coords.push(tmp[0], tmp[1], tmp[2]);
         }

@@ -5,7 +5,8 @@
  * repeated, counter restarting), frames separated by a blank line with no `Direct configuration=` line,
  * a species label after each coordinate, negative lattice components, one or three scale factors and a
  * negative scale (target volume). The frame counter is not a step index and is ignored.
- * Coordinates are parsed without regex or split (this is the hot loop for GB-sized files).
+ * Coordinates are parsed without regex or split (this is the hot loop for GB-sized files), into one buffer
+ * reused for every frame: a consumer that keeps frames must copy `coords`.
  */
 import { InputError, failExpected, quoteFound } from '../../engine/core/errors.js';
 import type { FrameReader, RawFrame, ReaderOptions, SourceInfo } from './frame-source.js';
@@ -116,6 +117,8 @@ export const readXdatcar: FrameReader = async function* (
   let frameIndex = 0;
   let coordKind: 'fractional' | 'cartesian' = 'fractional';
   let afterHeader = true;
+  // One coordinate buffer for all frames (the pipeline consumes a frame before asking for the next; copy to keep).
+  const coordsBuffer = new Float64Array(3 * nAtoms);
   for (;;) {
     // Find the start of the next frame: a configuration line, a blank line, or a repeated header.
     const line = await input.next();
@@ -162,7 +165,7 @@ export const readXdatcar: FrameReader = async function* (
 
   async function readCoordinates(firstLine: string | null): Promise<RawFrame | null> {
     const startLine = firstLine === null ? input.lineNumber + 1 : input.lineNumber;
-    const coords = new Float64Array(3 * nAtoms);
+    const coords = coordsBuffer;
     for (let i = 0; i < nAtoms; i++) {
       const l = i === 0 && firstLine !== null ? firstLine : await input.next();
       if (l === null) {
@@ -209,9 +212,9 @@ export const readXdatcar: FrameReader = async function* (
 };
 
 /** A line that starts with three numbers (a coordinate line, maybe with a trailing label). */
+const scratch3 = new Float64Array(3);
 function looksLikeCoordinate(line: string): boolean {
-  const tmp = [0, 0, 0];
-  return scanNumbers(line, tmp, 0, 3) >= 0;
+  return scanNumbers(line, scratch3, 0, 3) >= 0;
 }
 
 /** Species list of an XDATCAR header (for format detection and `info`). */
