@@ -39,6 +39,8 @@ export interface KmcReplicaOptions {
   replicaIndex: number;
   /** Force the general sum-tree path even when the single-vacancy path applies (for tests). */
   forceGeneral?: boolean;
+  /** Sum-tree path: after every hop also rewrite every vacancy's events from scratch (slow; for tests). */
+  recomputeAllEvents?: boolean;
 }
 
 /** Raw accumulators of one replica (lengths in Å, time in ps). */
@@ -194,6 +196,7 @@ export function runKmcReplica(opts: KmcReplicaOptions, control: RunControl = {},
     }
   } else {
     const gen = createGeneralState(lattice, rates, st);
+    gen.recomputeAll = opts.recomputeAllEvents === true;
     while (done < hops) {
       const m = Math.min(CHUNK, hops - done);
       runGeneralChunk(lattice, gen, st, m);
@@ -345,6 +348,7 @@ interface GeneralState {
   stamp: Int32Array;
   stampValue: number;
   ratePerType: Float64Array;
+  recomputeAll: boolean;
 }
 
 function createGeneralState(lattice: Lattice, rates: RateTable, st: ReplicaState): GeneralState {
@@ -376,6 +380,7 @@ function createGeneralState(lattice: Lattice, rates: RateTable, st: ReplicaState
     stamp: new Int32Array(nv),
     stampValue: 0,
     ratePerType: rates.rate_perPs,
+    recomputeAll: false,
   };
   for (let v = 0; v < nv; v++) writeVacancyEvents(lattice, gen, st, v);
   for (let v = 0; v < nv; v++) refreshSumTreeBlock(gen.tree, v * stride, stride);
@@ -518,6 +523,12 @@ function runGeneralChunk(lattice: Lattice, gen: GeneralState, st: ReplicaState, 
     refreshSumTreeBlock(gen.tree, v * stride, stride);
     touchAround(lattice, gen, st, s, depth);
     touchAround(lattice, gen, st, j, depth);
+    if (gen.recomputeAll) {
+      for (let w = 0; w < nv; w++) {
+        writeVacancyEvents(lattice, gen, st, w);
+        refreshSumTreeBlock(gen.tree, w * stride, stride);
+      }
+    }
   }
   st.rngState[0] = s0;
   st.rngState[1] = s1;

@@ -140,6 +140,15 @@ describe('paths, seeds and replicas (property tests)', () => {
     expect(Math.abs(b.time_ps - a.time_ps) / a.time_ps).toBeLessThan(1e-12);
   });
 
+  it('local event updates are complete: identical to rewriting the events of every vacancy after each hop (with interaction)', () => {
+    const vv = evaluateRates(parseHopRates('TT=1e12,TO=2e12,OT=5e12', lattice.hopTypeNames, -0.04), 300);
+    for (const nVacancies of [6, 30]) {
+      const local = runKmcReplica({ lattice, rates: vv, nVacancies, hops: 5_000, seed: 8, replicaIndex: 0 });
+      const full = runKmcReplica({ lattice, rates: vv, nVacancies, hops: 5_000, seed: 8, replicaIndex: 0, recomputeAllEvents: true });
+      expect(local).toEqual(full);
+    }
+  });
+
   it('same seed → identical results; a replica does not depend on how many replicas run', () => {
     const r1 = runKmcEnsemble({ lattice, rates, nVacancies: 4, hops: 20_000, replicas: 3, seed: 'x' });
     const r2 = runKmcEnsemble({ lattice, rates, nVacancies: 4, hops: 20_000, replicas: 5, seed: 'x' });
