@@ -349,6 +349,9 @@ interface GeneralState {
   stampValue: number;
   ratePerType: Float64Array;
   recomputeAll: boolean;
+  /** Sites to check for vacancies to rewrite when a site's occupancy changes (CSR). */
+  touchOffset: Int32Array;
+  touchIndex: Int32Array;
 }
 
 function createGeneralState(lattice: Lattice, rates: RateTable, st: ReplicaState): GeneralState {
@@ -368,6 +371,7 @@ function createGeneralState(lattice: Lattice, rates: RateTable, st: ReplicaState
     const s = st.vacSite[v];
     for (let e = lattice.nbrOffset[s]; e < lattice.nbrOffset[s + 1]; e++) vacNbrCount[lattice.nbrIndex[e]]++;
   }
+  const touch = buildTouchLists(lattice, rates.vvInteraction_eV !== 0 ? 2 : 1);
   const gen: GeneralState = {
     tree: createSumTree(nv * stride),
     stride,
@@ -381,6 +385,8 @@ function createGeneralState(lattice: Lattice, rates: RateTable, st: ReplicaState
     stampValue: 0,
     ratePerType: rates.rate_perPs,
     recomputeAll: false,
+    touchOffset: touch.offset,
+    touchIndex: touch.index,
   };
   for (let v = 0; v < nv; v++) writeVacancyEvents(lattice, gen, st, v);
   for (let v = 0; v < nv; v++) refreshSumTreeBlock(gen.tree, v * stride, stride);
@@ -415,18 +421,50 @@ function writeVacancyEvents(lattice: Lattice, gen: GeneralState, st: ReplicaStat
   for (let k = cnt; k < gen.stride; k++) leaves[base + k] = 0;
 }
 
-function touchAround(lattice: Lattice, gen: GeneralState, st: ReplicaState, site: number, depth: number): void {
-  const off0 = lattice.nbrOffset[site];
-  const end0 = lattice.nbrOffset[site + 1];
-  for (let e = off0; e < end0; e++) {
-    const j = lattice.nbrIndex[e];
-    const w = st.vacAt[j];
-    if (w >= 0 && gen.stamp[w] !== gen.stampValue) {
-      gen.stamp[w] = gen.stampValue;
+/**
+ * Sites whose vacancies must be rewritten when the occupancy of a site changes: its neighbours (their events
+ * target it), and with the interaction also its second neighbours (their targets' vacancy counts change).
+ * CSR lists of unique sites, built once per run.
+ */
+function buildTouchLists(lattice: Lattice, depth: number): { offset: Int32Array; index: Int32Array } {
+  const n = lattice.n_sites;
+  const offset = new Int32Array(n + 1);
+  const index: number[] = [];
+  const mark = new Int32Array(n).fill(-1);
+  for (let s = 0; s < n; s++) {
+    for (let e = lattice.nbrOffset[s]; e < lattice.nbrOffset[s + 1]; e++) {
+      const j = lattice.nbrIndex[e];
+      if (mark[j] !== s) {
+        mark[j] = s;
+        index.push(j);
+      }
+      if (depth > 1) {
+        for (let q = lattice.nbrOffset[j]; q < lattice.nbrOffset[j + 1]; q++) {
+          const k = lattice.nbrIndex[q];
+          if (mark[k] !== s) {
+            mark[k] = s;
+            index.push(k);
+          }
+        }
+      }
+    }
+    offset[s + 1] = index.length;
+  }
+  return { offset, index: Int32Array.from(index) };
+}
+
+function touchAround(lattice: Lattice, gen: GeneralState, st: ReplicaState, site: number): void {
+  const list = gen.touchIndex;
+  const vacAt = st.vacAt;
+  const stamp = gen.stamp;
+  const sv = gen.stampValue;
+  for (let e = gen.touchOffset[site], end = gen.touchOffset[site + 1]; e < end; e++) {
+    const w = vacAt[list[e]];
+    if (w >= 0 && stamp[w] !== sv) {
+      stamp[w] = sv;
       writeVacancyEvents(lattice, gen, st, w);
       refreshSumTreeBlock(gen.tree, w * gen.stride, gen.stride);
     }
-    if (depth > 1) touchAround(lattice, gen, st, j, depth - 1);
   }
 }
 
@@ -447,7 +485,6 @@ function runGeneralChunk(lattice: Lattice, gen: GeneralState, st: ReplicaState, 
   const nv = vacSite.length;
   const vacOnType = new Float64Array(nTypes);
   for (let v = 0; v < nv; v++) vacOnType[siteType[vacSite[v]]]++;
-  const depth = gen.hasVv ? 2 : 1;
   let s0 = st.rngState[0] | 0;
   let s1 = st.rngState[1] | 0;
   let s2 = st.rngState[2] | 0;
@@ -521,8 +558,8 @@ function runGeneralChunk(lattice: Lattice, gen: GeneralState, st: ReplicaState, 
     gen.stamp[v] = gen.stampValue;
     writeVacancyEvents(lattice, gen, st, v);
     refreshSumTreeBlock(gen.tree, v * stride, stride);
-    touchAround(lattice, gen, st, s, depth);
-    touchAround(lattice, gen, st, j, depth);
+    touchAround(lattice, gen, st, s);
+    touchAround(lattice, gen, st, j);
     if (gen.recomputeAll) {
       for (let w = 0; w < nv; w++) {
         writeVacancyEvents(lattice, gen, st, w);
