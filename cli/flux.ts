@@ -13,7 +13,7 @@ import { computeArrheniusPrefactor, describeConductivity, parseImpedanceSpec } f
 import type { DiffusivityFunction, FrontAnalysisResult, FrontSample } from '../analysis/flux/front.js';
 import { analyzeFronts, createDiffusivityFromJson, createFrontSamples, parseFrontsCsv } from '../analysis/flux/front.js';
 import type { HotspotConvergenceResult, HotspotGeometry, HotspotParameters, HotspotResult } from '../analysis/flux/hotspot.js';
-import { computeHotspotConvergence, DEFAULT_HOTSPOT_PARAMETERS, runHotspotModel } from '../analysis/flux/hotspot.js';
+import { compareHotspotReadings, computeHotspotConvergence, DEFAULT_HOTSPOT_PARAMETERS, runHotspotModel } from '../analysis/flux/hotspot.js';
 import { createProgress, fmt, formatTable, printJson, writeFileAtomically, type GlobalOptions } from './output.js';
 import { renderSvg, type PlotSpec } from './plot.js';
 
@@ -57,6 +57,8 @@ interface HotspotArgs extends GlobalOptions {
   'U-li2sb': number;
   intervals: number;
   convergence: string;
+  'near-field': 'subtracted' | 'mesh';
+  readings: boolean;
   'plot-dir'?: string;
 }
 
@@ -407,7 +409,7 @@ async function plotHotspot(r: HotspotResult, dir: string, overwrite: boolean | u
 function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null): string {
   const lines: string[] = [];
   const geomText = r.geometry === '2d' ? '2d Cartesian (line charge; I = K·2πR as the paper\'s eq 17b)' : 'axisymmetric (r, z) (point charge; I = ∫J_r·2πR dz)';
-  lines.push(`geometry: ${geomText}; ${r.unknowns} unknowns, CG iterations ${r.iterations.join(' + ')}, ${fmt(r.solve_ms / 1000, 3)} s`);
+  lines.push(`geometry: ${geomText}; near field ${r.parameters.nearField}; ${r.unknowns} unknowns, CG iterations ${r.iterations.join(' + ')}, ${fmt(r.solve_ms / 1000, 3)} s`);
   lines.push(
     formatTable(
       ['phase', 'U (V)', 'I lateral (A)', 'peak depth (µm)', 'peak J_r (mA/cm²)', '10% depth (µm)', 't_relith (s)'],
@@ -427,7 +429,7 @@ function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null):
   }
   const sb = r.phases.find((p) => p.name === 'Sb') ?? r.phases[0];
   lines.push(
-    `paper: ~29 µA and ~10 ns. These equations give ${fmt(sb.lateral_current_A, 3)} A (${fmt(PAPER_LATERAL_CURRENT_A / Math.abs(sb.lateral_current_A), 3)}× less than the paper) — not tuned; see analysis/flux/README.md for the readings compared.`,
+    `paper: ~29 µA and ~10 ns. These equations give ${fmt(sb.lateral_current_A, 3)} A (${fmt(PAPER_LATERAL_CURRENT_A / Math.abs(sb.lateral_current_A), 3)}× less than the paper) — not tuned; --readings compares readings of the paper's text (analysis/flux/README.md).`,
   );
   return lines.join('\n');
 }
@@ -452,6 +454,8 @@ export const fluxHotspotCommand: CommandModule<GlobalOptions, HotspotArgs> = {
       .option('U-sb', { type: 'number', default: 0.9, description: 'U of the Sb (fully depleted) hot spot, vs Li⁺/Li (V)' })
       .option('U-li2sb', { type: 'number', default: 0.85, description: 'U of the Li2Sb (partly depleted) hot spot, vs Li⁺/Li (V)' })
       .option('intervals', { type: 'number', default: DEFAULT_HOTSPOT_PARAMETERS.intervals, description: 'Grid intervals per direction (dimensionless count; 800 → 801 × 801 nodes)' })
+      .option('near-field', { choices: ['subtracted', 'mesh'] as const, default: 'subtracted' as const, description: 'subtracted: closed-form Gaussian + image, smooth remainder solved (converges); mesh: Gaussian put on the grid as the paper did (needs a grid finer than the Gaussian)' })
+      .option('readings', { type: 'boolean', default: false, description: "Also compare readings of the paper's text (2D×2πr, axisymmetric, paper grid, 0.5 µm Gaussian); ~10 s" })
       .option('convergence', { type: 'string', default: '100,200,400', description: 'Coarser interval counts for the convergence table, comma-separated (counts); "" to skip' })
       .option('plot-dir', { type: 'string', description: 'Write potential/flux maps and the J_r profile as SVG into this directory (path)' })
       .option('overwrite', { type: 'boolean', default: false, description: 'Replace existing plot files' }) as Argv<HotspotArgs>,
@@ -474,6 +478,7 @@ export const fluxHotspotCommand: CommandModule<GlobalOptions, HotspotArgs> = {
       cylinderHeight_um: args['cylinder-height'],
       depletedRadius_um: args['depleted-radius'] / 1000,
       intervals: args.intervals,
+      nearField: args['near-field'],
       phases: [
         { name: 'Sb', U_V: args['U-sb'], lithiumPerSb: 2 },
         { name: 'Li2Sb', U_V: args['U-li2sb'], lithiumPerSb: 1 },
@@ -494,12 +499,19 @@ export const fluxHotspotCommand: CommandModule<GlobalOptions, HotspotArgs> = {
     } finally {
       progress.stop();
     }
+    const readings = args.readings ? compareHotspotReadings(base, Math.min(args.intervals, 400)) : null;
     if (args.json) {
       const entries = results.map(({ r, conv }) => hotspotJson(r, conv));
-      printJson(entries.length === 1 ? { ...entries[0], plots } : { geometry: 'both', results: entries, plots });
+      printJson(entries.length === 1 ? { ...entries[0], readings, plots } : { geometry: 'both', results: entries, readings, plots });
       return;
     }
-    const text = results.map(({ r, conv }) => formatHotspot(r, conv)).join('\n\n');
+    let text = results.map(({ r, conv }) => formatHotspot(r, conv)).join('\n\n');
+    if (readings) {
+      text += `\n\nreadings of the paper's text (paper: ~29 µA, ~10 ns; nothing here is tuned):\n${formatTable(
+        ['reading', 'I Sb (A)', 'I Li2Sb (A)', 't total (s)', 'peak (µm)', '10% depth (µm)'],
+        readings.map((row) => [row.reading, fmt(row.lateral_current_A[0], 3), fmt(row.lateral_current_A[1], 3), fmt(row.total_relithiation_time_s, 3), fmt(row.peak_depth_um, 3), fmt(row.depth_10pct_um, 3)]),
+      )}`;
+    }
     process.stdout.write(`${text}\n${plots.length > 0 ? `\nplots: ${plots.join(', ')}\n` : ''}`);
   },
 };

@@ -165,3 +165,38 @@ export function computeGaussianDensity(geometry: GreenGeometry, r: number, s: nu
     ? Math.exp((-r * r) / (2 * s * s)) / (2 * Math.PI * s * s)
     : Math.exp((-r * r) / (2 * s * s)) / ((2 * Math.PI) ** 1.5 * s * s * s);
 }
+
+/**
+ * A unit Gaussian charge (width s) at (0, y0) integrated exactly over the dual cells of a node grid,
+ * ∫∫ ρ·κ dx dy per node (κ = 1 for '2d' on x ≥ 0 — the half plane, the symmetric half-domain; κ = r for
+ * 'axisymmetric', without the 2π), restricted to the grid (the part below y = 0 is cut off, as when the Gaussian
+ * is put on a mesh of the domain). Sums to ½·(fraction inside) for '2d' and 1/(2π)·(fraction inside) for
+ * 'axisymmetric'.
+ */
+export function integrateGaussianOverCells(
+  geometry: GreenGeometry,
+  xLo: Float64Array,
+  xHi: Float64Array,
+  yLo: Float64Array,
+  yHi: Float64Array,
+  y0: number,
+  s: number,
+): Float64Array {
+  const nx = xLo.length;
+  const ny = yLo.length;
+  const fx = new Float64Array(nx);
+  const fy = new Float64Array(ny);
+  const c = Math.SQRT2 * s;
+  for (let j = 0; j < ny; j++) fy[j] = 0.5 * (computeErf((yHi[j] - y0) / c) - computeErf((yLo[j] - y0) / c));
+  for (let i = 0; i < nx; i++) {
+    if (geometry === '2d') {
+      fx[i] = 0.5 * (computeErf(xHi[i] / c) - computeErf(xLo[i] / c)); // ∫ e^{−x²/2s²}/(√(2π) s) dx
+    } else {
+      // ∫ r e^{−r²/2s²} dr / (2π s²) = (e^{−lo²/2s²} − e^{−hi²/2s²}) / (2π)
+      fx[i] = (Math.exp((-xLo[i] * xLo[i]) / (2 * s * s)) - Math.exp((-xHi[i] * xHi[i]) / (2 * s * s))) / (2 * Math.PI);
+    }
+  }
+  const out = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = fx[i] * fy[j];
+  return out;
+}

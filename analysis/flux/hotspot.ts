@@ -9,12 +9,13 @@
  * current per unit length K = ∫J_x dy is turned into a current as the paper's eq 17b does, I = K·2πR) and
  * 'axisymmetric' (r–z, a true point charge, I = ∫J_r·2πR dz — the consistent 3D reading).
  *
- * Near-field subtraction: u = q̃·(G + w₁) + w₀ where G is the closed-form potential of the Gaussian charge
+ * Near field ('subtracted', the default): u = q̃·(G + w₁) + w₀ where G is the closed-form potential of the Gaussian charge
  * and its negative image below the grounded interface (zero on y = 0, exact near the charge), w₁ is the
  * smooth correction for the finite domain (Laplace, bottom 0, top −G, insulating sides ∂(G + w₁)/∂n = 0) and
  * w₀ is the applied field (bottom 0, top u_top, insulating sides). w₀ and w₁ are smooth, so the answer converges
  * at second order on a uniform grid; q̃ = q/ε is fixed by u(r_cal) = U. The paper instead put the Gaussian on a
- * uniform 800 × 800 mesh (10 nm cells, unresolved for σ_G = 0.5 nm); see README and the FEniCS golden.
+ * uniform 800 × 800 mesh (10 nm cells, unresolved for σ_G = 0.5 nm); nearField 'mesh' does the same here (the
+ * Gaussian, cut at the interface, integrated exactly over the dual cells) — see README and the FEniCS golden.
  *
  * Units: lengths µm (names say so), u in V, σ in S/cm at the interface and S/m inside, currents in A.
  */
@@ -22,9 +23,9 @@ import { F_CPerMol, EPS0_FPerM } from '../../engine/core/constants.js';
 import { InputError } from '../../engine/core/errors.js';
 import type { RunControl } from '../../engine/core/progress.js';
 import { throwIfAborted } from '../../engine/core/progress.js';
-import { computeImagePairGradient, computeImagePairPotential } from './green.js';
+import { computeImagePairGradient, computeImagePairPotential, integrateGaussianOverCells } from './green.js';
 import type { PoissonGeometry } from './poisson.js';
-import { createUniformNodes, interpolateBilinear, interpolateGradientX, locateInterval, solvePoisson } from './poisson.js';
+import { computeDualCellBounds, createUniformNodes, interpolateBilinear, interpolateGradientX, solvePoisson } from './poisson.js';
 
 export type HotspotGeometry = PoissonGeometry;
 
@@ -70,6 +71,13 @@ export interface HotspotParameters {
   molarMassSb_gPerMol: number;
   /** Grid intervals per direction on the solved (half-)domain. */
   intervals: number;
+  /**
+   * 'subtracted' (default): the Gaussian and its image are handled in closed form, only smooth corrections are
+   * solved for — converges whatever the Gaussian width. 'mesh': the Gaussian (cut at the interface) is integrated
+   * onto the grid's cells and solved for directly, as the paper's FEniCS model did — converges only once the
+   * grid resolves the Gaussian width and the 10 nm calibration distance.
+   */
+  nearField: 'subtracted' | 'mesh';
   phases: HotspotPhase[];
 }
 
@@ -89,6 +97,7 @@ export const DEFAULT_HOTSPOT_PARAMETERS: HotspotParameters = {
   rhoSb_gPerCm3: 6.697,
   molarMassSb_gPerMol: 121.76,
   intervals: 800,
+  nearField: 'subtracted',
   phases: DEFAULT_HOTSPOT_PHASES,
 };
 
@@ -181,13 +190,17 @@ export function validateHotspotParameters(p: HotspotParameters): void {
     throw new InputError(`hotspot geometry: expected 2d or axisymmetric, found ${JSON.stringify(p.geometry)}`);
   }
   if (p.phases.length === 0) throw new InputError('hotspot phases: expected at least one phase, found none');
+  if (p.nearField !== 'subtracted' && p.nearField !== 'mesh') {
+    throw new InputError(`hotspot near-field: expected subtracted or mesh, found ${JSON.stringify(p.nearField)}`);
+  }
 }
 
 const PROFILE_SAMPLES = 4001;
 
 /** Solve the hot-spot model for every phase in one geometry. */
 export function runHotspotModel(params: Partial<HotspotParameters> = {}, control: RunControl = {}): HotspotResult {
-  const p: HotspotParameters = { ...DEFAULT_HOTSPOT_PARAMETERS, ...params };
+  const given = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Partial<HotspotParameters>;
+  const p: HotspotParameters = { ...DEFAULT_HOTSPOT_PARAMETERS, ...given };
   validateHotspotParameters(p);
   const geometry = p.geometry;
   const halfWidth_um = p.domainWidth_um / 2;
@@ -211,19 +224,42 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
   const sol0 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: top0 });
   throwIfAborted(control.signal);
   control.onProgress?.(1, 2, 'hotspot');
-  // w₁: finite-domain correction to the image-pair potential of unit q/ε
-  const top1 = new Float64Array(nx);
-  for (let i = 0; i < nx; i++) top1[i] = -computeImagePairPotential(geometry, x[i], H, y0, s);
-  const right1 = new Float64Array(ny);
-  for (let j = 0; j < ny; j++) right1[j] = -computeImagePairGradient(geometry, halfWidth_um, y[j], y0, s)[0];
-  const sol1 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: top1, rightFlux: right1 });
+  // unit-charge field (q/ε = 1): G + w₁ (subtracted) or the direct solution with the Gaussian on the cells (mesh)
+  let sol1;
+  const subtracted = p.nearField === 'subtracted';
+  if (subtracted) {
+    const top1 = new Float64Array(nx);
+    for (let i = 0; i < nx; i++) top1[i] = -computeImagePairPotential(geometry, x[i], H, y0, s);
+    const right1 = new Float64Array(ny);
+    for (let j = 0; j < ny; j++) right1[j] = -computeImagePairGradient(geometry, halfWidth_um, y[j], y0, s)[0];
+    sol1 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: top1, rightFlux: right1 });
+  } else {
+    if (!(s > 0)) throw new InputError('hotspot gaussian-width: expected a positive width with the mesh near field, found 0');
+    const bx = computeDualCellBounds(x);
+    const by = computeDualCellBounds(y);
+    const sourceIntegrated = integrateGaussianOverCells(geometry, bx.lo, bx.hi, by.lo, by.hi, y0, s);
+    sol1 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: new Float64Array(nx), sourceIntegrated });
+  }
   control.onProgress?.(2, 2, 'hotspot');
   const solve_ms = performance.now() - t0;
 
   const w0 = sol0.u;
   const w1 = sol1.u;
+  const unitPotential = (px: number, py: number): number =>
+    (subtracted ? computeImagePairPotential(geometry, px, py, y0, s) : 0) + interpolateBilinear(x, y, w1, px, py);
+  const unitGradientX = (px: number, py: number): number =>
+    (subtracted ? computeImagePairGradient(geometry, px, py, y0, s)[0] : 0) + interpolateGradientX(x, y, w1, px, py);
+  const unitGradientY = (px: number, py: number): number => {
+    const dy = y[1] - y[0];
+    const yb = Math.max(0, py - dy);
+    const yt = Math.min(H, py + dy);
+    return (
+      (subtracted ? computeImagePairGradient(geometry, px, py, y0, s)[1] : 0) +
+      (interpolateBilinear(x, y, w1, px, yt) - interpolateBilinear(x, y, w1, px, yb)) / (yt - yb)
+    );
+  };
   const rc = p.calibrationDistance_um;
-  const gCal = computeImagePairPotential(geometry, rc, y0, y0, s) + interpolateBilinear(x, y, w1, rc, y0);
+  const gCal = unitPotential(rc, y0);
   const w0Cal = interpolateBilinear(x, y, w0, rc, y0);
 
   // J_r on the cylinder for unit q̃ (shape) and for the applied field
@@ -233,7 +269,7 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
   const dudr1 = new Float64Array(PROFILE_SAMPLES);
   const dudr0 = new Float64Array(PROFILE_SAMPLES);
   for (let k = 0; k < PROFILE_SAMPLES; k++) {
-    dudr1[k] = computeImagePairGradient(geometry, R, z[k], y0, s)[0] + interpolateGradientX(x, y, w1, R, z[k]);
+    dudr1[k] = unitGradientX(R, z[k]);
     dudr0[k] = interpolateGradientX(x, y, w0, R, z[k]);
   }
 
@@ -275,7 +311,7 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
     };
   });
 
-  const maps = buildMaps(geometry, x, y, w0, w1, phases[0].chargeOverEpsilon, y0, s, sigma_SPerM, halfWidth_um, H);
+  const maps = buildMaps(x, y, w0, unitPotential, unitGradientX, unitGradientY, phases[0].chargeOverEpsilon, sigma_SPerM, halfWidth_um, H);
   return {
     geometry,
     parameters: p,
@@ -319,14 +355,13 @@ function describeProfile(z: Float64Array, f: Float64Array): { peakDepth: number;
 const MAP_CELLS = 60;
 
 function buildMaps(
-  geometry: HotspotGeometry,
   x: Float64Array,
   y: Float64Array,
   w0: Float64Array,
-  w1: Float64Array,
+  unitPotential: (px: number, py: number) => number,
+  unitGradientX: (px: number, py: number) => number,
+  unitGradientY: (px: number, py: number) => number,
   qTilde: number,
-  y0: number,
-  s: number,
   sigma_SPerM: number,
   halfWidth_um: number,
   H: number,
@@ -346,21 +381,12 @@ function buildMaps(
       const ax = Math.abs(xs[i]);
       const sign = xs[i] < 0 ? -1 : 1;
       const yy = ys[j];
-      const pot = qTilde * (computeImagePairPotential(geometry, ax, yy, y0, s) + interpolateBilinear(x, y, w1, ax, yy)) + interpolateBilinear(x, y, w0, ax, yy);
-      const g = computeImagePairGradient(geometry, ax, yy, y0, s);
-      const dwdx = qTilde * interpolateGradientX(x, y, w1, ax, yy) + interpolateGradientX(x, y, w0, ax, yy);
-      const ja = locateInterval(y, yy);
-      const yb = Math.max(0, Math.min(H, yy - dy));
-      const yt = Math.max(0, Math.min(H, yy + dy));
-      void ja;
-      const dwdy =
-        (qTilde * (interpolateBilinear(x, y, w1, ax, yt) - interpolateBilinear(x, y, w1, ax, yb)) +
-          (interpolateBilinear(x, y, w0, ax, yt) - interpolateBilinear(x, y, w0, ax, yb))) /
-        (yt - yb);
-      const ex = -(qTilde * g[0] + dwdx) * sign * 1e6;
-      const ey = -(qTilde * g[1] + dwdy) * 1e6;
+      const yb = Math.max(0, yy - dy);
+      const yt = Math.min(H, yy + dy);
+      const ex = -(qTilde * unitGradientX(ax, yy) + interpolateGradientX(x, y, w0, ax, yy)) * sign * 1e6;
+      const ey = -(qTilde * unitGradientY(ax, yy) + (interpolateBilinear(x, y, w0, ax, yt) - interpolateBilinear(x, y, w0, ax, yb)) / (yt - yb)) * 1e6;
       const k = j * n + i;
-      u[k] = pot;
+      u[k] = qTilde * unitPotential(ax, yy) + interpolateBilinear(x, y, w0, ax, yy);
       jx[k] = (sigma_SPerM * ex) / 10;
       jy[k] = (sigma_SPerM * ey) / 10;
       jm[k] = Math.hypot(jx[k], jy[k]);
@@ -407,4 +433,46 @@ export function computeHotspotConvergence(
     observedOrder = Math.log(ratio) / Math.log(refine);
   }
   return { geometry, rows, observedOrder };
+}
+
+export interface HotspotReadingRow {
+  reading: string;
+  geometry: HotspotGeometry;
+  nearField: 'subtracted' | 'mesh';
+  gaussianWidth_um: number;
+  intervals: number;
+  /** Lateral current per phase (A), in the order of the phases. */
+  lateral_current_A: number[];
+  total_relithiation_time_s: number;
+  peak_depth_um: number;
+  depth_10pct_um: number;
+}
+
+/**
+ * The same model under the readings of the paper's text that we compared (README): the consistent axisymmetric
+ * model; the paper's 2d model with I = K·2πR; the paper's discretisation (the 0.5 nm Gaussian put on a uniform
+ * grid, not converged); and a Gaussian width of 0.5 µm ("0.0005" read in mm) in both geometries.
+ */
+export function compareHotspotReadings(params: Partial<HotspotParameters> = {}, intervals = 400): HotspotReadingRow[] {
+  const cases: [string, HotspotGeometry, 'subtracted' | 'mesh', number, number][] = [
+    ['consistent 3D (axisymmetric, converged)', 'axisymmetric', 'subtracted', params.gaussianWidth_um ?? 0.0005, intervals],
+    ["paper's 2D, I = K·2πR (converged)", '2d', 'subtracted', params.gaussianWidth_um ?? 0.0005, intervals],
+    ["paper's 2D discretisation (Gaussian on an 800 grid)", '2d', 'mesh', params.gaussianWidth_um ?? 0.0005, 800],
+    ['2D, Gaussian width 0.5 µm (0.0005 mm)', '2d', 'mesh', 0.5, intervals],
+    ['axisymmetric, Gaussian width 0.5 µm (0.0005 mm)', 'axisymmetric', 'mesh', 0.5, intervals],
+  ];
+  return cases.map(([reading, geometry, nearField, gaussianWidth_um, n]) => {
+    const r = runHotspotModel({ ...params, geometry, nearField, gaussianWidth_um, intervals: n });
+    return {
+      reading,
+      geometry,
+      nearField,
+      gaussianWidth_um,
+      intervals: n,
+      lateral_current_A: r.phases.map((ph) => ph.lateral_current_A),
+      total_relithiation_time_s: r.total_relithiation_time_s,
+      peak_depth_um: r.phases[0].peak_depth_um,
+      depth_10pct_um: r.phases[0].depth_10pct_um,
+    };
+  });
 }

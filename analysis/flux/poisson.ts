@@ -29,6 +29,12 @@ export interface PoissonProblem {
   y: Float64Array;
   /** Source f at the nodes, row-major index j·nx + i (length nx·ny); omitted = 0. */
   source?: Float64Array;
+  /**
+   * Alternatively (added to `source`), the source already integrated over each node's dual cell, ∫∫ f·κ dx dy
+   * (κ = r for 'axisymmetric', without 2π), row-major; Dirichlet rows are ignored. Use this for sources narrower
+   * than the grid (see computeDualCellBounds).
+   */
+  sourceIntegrated?: Float64Array;
   /** Dirichlet values on the bottom row (length nx). */
   bottom: Float64Array;
   /** Dirichlet values on the top row (length nx). */
@@ -177,6 +183,7 @@ function validateProblem(problem: PoissonProblem): void {
   checkLength('bottom', problem.bottom, nx);
   checkLength('top', problem.top, nx);
   checkLength('source', problem.source, nx * ny);
+  checkLength('sourceIntegrated', problem.sourceIntegrated, nx * ny);
   checkLength('leftFlux', problem.leftFlux, ny);
   checkLength('rightFlux', problem.rightFlux, ny);
 }
@@ -250,6 +257,7 @@ function assembleRhs(problem: PoissonProblem): Float64Array {
       const k = jj * nx + i;
       const mx = dualMeasure(x, i, axi);
       let v = problem.source ? problem.source[j * nx + i] * mx * wy : 0;
+      if (problem.sourceIntegrated) v += problem.sourceIntegrated[j * nx + i];
       if (jj === 0) v += (mx / (y[1] - y[0])) * problem.bottom[i];
       if (jj === nyi - 1) v += (mx / (y[ny - 1] - y[ny - 2])) * problem.top[i];
       if (i === 0 && problem.leftFlux) v += (axi ? x[0] : 1) * wy * problem.leftFlux[j];
@@ -509,6 +517,18 @@ function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k] * b[k];
   return s;
+}
+
+/** Bounds [lo, hi] of each node's dual cell along one axis (midpoints, clipped to the ends). */
+export function computeDualCellBounds(x: Float64Array): { lo: Float64Array; hi: Float64Array } {
+  const n = x.length;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    lo[i] = i > 0 ? 0.5 * (x[i] + x[i - 1]) : x[0];
+    hi[i] = i < n - 1 ? 0.5 * (x[i] + x[i + 1]) : x[n - 1];
+  }
+  return { lo, hi };
 }
 
 /** Nodes 0..n (n intervals) uniformly spaced on [a, b]. */
