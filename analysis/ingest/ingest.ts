@@ -261,7 +261,10 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
       r++;
       lastFrameLine = frame.line;
       if (r < first) continue;
-      if (r > last) break;
+      if (r > last) {
+        r--; // not read as part of the selection
+        break;
+      }
       if (nAtomsFile < 0) setup(frame);
       if (frame.coords.length !== 3 * nAtomsFile || frame.species.length !== nAtomsFile) {
         throw new InputError(`frame ${r}: expected ${nAtomsFile} atoms (as in the first frame), found ${frame.species.length}`, {
