@@ -50,6 +50,16 @@ describe('liflux diffusion', () => {
     expect(rel(cols.time_ps[10], 0.2)).toBeLessThan(1e-12);
   });
 
+  it('an Arrow file from liflux convert gives the same result as the XDATCAR it came from', () => {
+    const arrow = path.join(tmp, 'lgps.arrow');
+    expect(runCli(['convert', data('lgps-aimd/XDATCAR_LGPS_600K.gz'), '-o', arrow, '--timestep-fs', '2', '--nblock', '10', '--temperature', '600', '--quiet']).status).toBe(0);
+    const a = JSON.parse(runCli(['diffusion', arrow, '--species', 'Li', '--json', '--quiet']).stdout);
+    const b = JSON.parse(runCli([...lgpsArgs, '--temperature', '600', '--json']).stdout);
+    expect(a.temperature_K).toBe(600); // carried in the Arrow metadata
+    expect(rel(a.D_cm2PerS, b.D_cm2PerS)).toBeLessThan(1e-12);
+    expect(rel(a.conductivity_mSPerCm, b.conductivity_mSPerCm)).toBeLessThan(1e-12);
+  });
+
   it('--temperature gives Nernst–Einstein conductivities in mS/cm', () => {
     const r = runCli([...lgpsArgs, '--json', '--temperature', '600']);
     expect(r.status).toBe(0);
