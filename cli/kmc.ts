@@ -125,6 +125,10 @@ async function runSweep(args: KmcArgs, spec: RunSpec, temps: number[], progressL
     process.once('SIGINT', onSigint);
     try {
       const res = await runKmcEnsembleOnBackend(opts, choice.backend, { onProgress: progress.onProgress, signal: ac.signal }, args.chunk);
+      if (res.fallbackReason !== undefined) {
+        backendName = res.backend;
+        backendReason = `fell back: ${res.fallbackReason}`;
+      }
       wall += res.wall_s;
       totalHops += hops * args.replicas;
       results.push({ ...res.observables, backend: res.backend, hops_per_second: res.hops_per_second, wall_s: res.wall_s });

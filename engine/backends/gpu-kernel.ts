@@ -342,6 +342,33 @@ export interface GpuEnsembleOptions {
   chunkHops?: number;
 }
 
+/**
+ * Run `checkHops` hops from `state` on the kernel and on the TS twin; null when states and displacements agree
+ * exactly, else a description of the first difference (a backend that miscompiles the kernel is not used).
+ */
+export async function checkGpuKernelAgainstTwin(kernel: GpuKmcKernel, tables: GpuKmcTables, state: GpuReplicaState, checkHops = 64): Promise<string | null> {
+  const a = await kernel.run(tables, state, checkHops);
+  const b = runKmcChunkTwin(tables, state, checkHops);
+  const pairs: [string, ArrayLike<number>, ArrayLike<number>][] = [
+    ['vacancy site', a.state.vac, b.state.vac], ['tagged site', a.state.tag, b.state.tag], ['rng hi', a.state.hi, b.state.hi],
+    ['rng lo', a.state.lo, b.state.lo], ['vacancy displacement', a.vacD, b.vacD], ['tag displacement', a.tagD, b.tagD],
+  ];
+  for (const [name, x, y] of pairs) {
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] !== y[i]) return `${kernel.mode} kernel differs from its TS twin after ${checkHops} hops: ${name}[${i}] = ${x[i]}, expected ${y[i]}`;
+    }
+  }
+  return null;
+}
+
+/** The gpu.js backend produced results that differ from the TS twin (the caller may fall back). */
+export class GpuKernelMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuKernelMismatchError';
+  }
+}
+
 /** Run a single-vacancy ensemble on gpu.js; returns replica accumulators in the TS path's shape. */
 export async function runKmcEnsembleGpu(opts: GpuEnsembleOptions, control: RunControl = {}): Promise<KmcReplicaResult[]> {
   if (opts.rates.vvInteraction_eV !== 0) throw new InputError('--backend gpu: expected the non-interacting single-vacancy model, found a vacancy–vacancy interaction (use --backend ts)');
@@ -351,6 +378,11 @@ export async function runKmcEnsembleGpu(opts: GpuEnsembleOptions, control: RunCo
   const tables = buildGpuKmcTables(lattice, opts.rates);
   const kernel = createGpuKmcKernel(opts.mode, replicas, tables.z, chunk);
   let state = createGpuReplicaState(lattice, replicas, opts.seed);
+  const problem = await checkGpuKernelAgainstTwin(kernel, tables, state).catch((err: Error) => `${opts.mode} kernel failed: ${err.message}`);
+  if (problem !== null) {
+    kernel.destroy();
+    throw new GpuKernelMismatchError(problem);
+  }
   const time = new Float64Array(replicas);
   const vacD = new Float64Array(3 * replicas);
   const tagD = new Float64Array(3 * replicas);

@@ -7,7 +7,7 @@
  *   the faster reference for one replica stream per core).
  * The result always names the backend that will actually run and why.
  */
-import { loadGpuJs, runKmcEnsembleGpu, type GpuMode } from './gpu-kernel.js';
+import { GpuKernelMismatchError, loadGpuJs, runKmcEnsembleGpu, type GpuMode } from './gpu-kernel.js';
 import type { RunControl } from '../core/progress.js';
 import { runKmcEnsemble, checkReplicas, type KmcEnsembleOptions, type KmcEnsembleResult } from '../kmc/ensemble.js';
 import { checkKmcOptions } from '../kmc/kmc-ts.js';
@@ -48,7 +48,10 @@ export function isGpuCapable(opts: KmcEnsembleOptions): boolean {
   return opts.nVacancies === 1 && opts.rates.vvInteraction_eV === 0 && (opts.placement ?? 'random') === 'random';
 }
 
-/** Run an ensemble on the chosen backend. */
+/**
+ * Run an ensemble on the chosen backend. gpu.js runs first check the kernel against its TS twin on a short
+ * chunk; if webgpu fails that check (or fails to run), the ensemble runs on webasm and `fallbackReason` says why.
+ */
 export async function runKmcEnsembleOnBackend(
   opts: KmcEnsembleOptions,
   backend: BackendName,
@@ -59,10 +62,22 @@ export async function runKmcEnsembleOnBackend(
   checkReplicas(opts.replicas);
   checkKmcOptions(opts.lattice, opts.nVacancies, opts.placement ?? 'random', opts.hops);
   const t0 = performance.now();
-  const reps = await runKmcEnsembleGpu({ lattice: opts.lattice, rates: opts.rates, hops: opts.hops, replicas: opts.replicas, seed: opts.seed, mode: backend, chunkHops }, control);
+  const run = (mode: GpuMode) => runKmcEnsembleGpu({ lattice: opts.lattice, rates: opts.rates, hops: opts.hops, replicas: opts.replicas, seed: opts.seed, mode, chunkHops }, control);
+  let ran: GpuMode = backend;
+  let fallbackReason: string | undefined;
+  let reps;
+  try {
+    reps = await run(backend);
+  } catch (err) {
+    if (backend !== 'webgpu' || !(err instanceof GpuKernelMismatchError)) throw err;
+    fallbackReason = err.message;
+    ran = 'webasm';
+    reps = await run('webasm');
+  }
   const wall_s = (performance.now() - t0) / 1000;
   return {
-    backend,
+    backend: ran,
+    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
     observables: summarizeKmcReplicas(opts.lattice, opts.rates.T_K, reps),
     replicaResults: reps,
     wall_s,

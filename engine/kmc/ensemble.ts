@@ -24,6 +24,8 @@ export interface KmcEnsembleOptions {
 
 export interface KmcEnsembleResult {
   backend: 'ts' | 'webasm' | 'webgpu';
+  /** Set when the requested gpu.js backend could not be used and another one ran instead. */
+  fallbackReason?: string;
   observables: KmcObservablesResult;
   replicaResults: KmcReplicaResult[];
   wall_s: number;

@@ -21,7 +21,7 @@ function withoutTimings(o: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-describe('liflux kmc', () => {
+describe('liflux kmc', { timeout: 60_000 }, () => {
   it('--json has the documented keys and the 96-site Li3Sb cell', () => {
     const r = run(['kmc', '--lattice', 'li3sb', '--cells', '2', '--vacancies', '1', '--T', '300', '--hops', '2e4', '--replicas', '4', '--seed', '1', '--json']);
     expect(r.code).toBe(0);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLi3SbLattice } from '../../../engine/lattice/li3sb.js';
 import { createCubicLattice } from '../../../engine/lattice/cubic.js';
 import { createUniformRateModel, evaluateRates, parseHopRates } from '../../../engine/rates/rate-model.js';
-import { buildGpuKmcTables, createGpuKmcKernel, createGpuReplicaState, runKmcChunkTwin, runKmcEnsembleGpu } from '../../../engine/backends/gpu-kernel.js';
+import { buildGpuKmcTables, checkGpuKernelAgainstTwin, createGpuKmcKernel, createGpuReplicaState, runKmcChunkTwin, runKmcEnsembleGpu, type GpuKmcKernel } from '../../../engine/backends/gpu-kernel.js';
 import { runKmcEnsembleOnBackend, selectKmcBackend } from '../../../engine/backends/select-backend.js';
 import { runKmcEnsemble } from '../../../engine/kmc/ensemble.js';
 import { summarizeKmcReplicas } from '../../../engine/kmc/observables.js';
@@ -34,6 +34,26 @@ describe('gpu.js kernel (webasm) and its TS twin', () => {
   });
 });
 
+describe('kernel self-check before a gpu.js run', () => {
+  it('passes for webasm and names the first difference for a kernel that miscomputes', async () => {
+    const tables = buildGpuKmcTables(lattice, rates);
+    const state = createGpuReplicaState(lattice, 4, 'chk');
+    const kernel = createGpuKmcKernel('webasm', 4, tables.z, 64);
+    expect(await checkGpuKernelAgainstTwin(kernel, tables, state)).toBeNull();
+    kernel.destroy();
+    const broken: GpuKmcKernel = {
+      mode: 'webgpu',
+      run: async (t, st, n) => {
+        const r = runKmcChunkTwin(t, st, n);
+        r.state.hi[2] += 1;
+        return r;
+      },
+      destroy: () => {},
+    };
+    expect(await checkGpuKernelAgainstTwin(broken, tables, state)).toMatch(/^webgpu kernel differs from its TS twin after 64 hops: rng hi\[2\] = \d+, expected \d+$/);
+  });
+});
+
 describe('gpu.js ensemble vs TS reference (statistical, 4 combined standard errors)', () => {
   it('Li3Sb single vacancy: D*, D_v (random walk) and f agree', async () => {
     const hops = 100_000;
@@ -47,16 +67,16 @@ describe('gpu.js ensemble vs TS reference (statistical, 4 combined standard erro
     expect(within(g.D_vacancy_cm2PerS, g.D_vacancy_err_cm2PerS, t.D_vacancy_cm2PerS, t.D_vacancy_err_cm2PerS)).toBe(true);
     expect(within(g.correlation_factor, g.correlation_factor_err, t.correlation_factor, t.correlation_factor_err)).toBe(true);
     expect(g.correlation_factor_err).toBeLessThan(0.1);
-  });
+  }, 60_000);
 
   it('fcc single vacancy: gpu.js f within 4 standard errors of the exact 0.78145', async () => {
     const fcc = createCubicLattice('fcc', 6, 1);
     const r = evaluateRates(createUniformRateModel(fcc.hopTypeNames, 1e12), 300);
-    const reps = await runKmcEnsembleGpu({ lattice: fcc, rates: r, hops: 100_000, replicas: 256, seed: 'fcc', mode: 'webasm', chunkHops: 10000 });
+    const reps = await runKmcEnsembleGpu({ lattice: fcc, rates: r, hops: 60_000, replicas: 192, seed: 'fcc', mode: 'webasm', chunkHops: 10000 });
     const g = summarizeKmcReplicas(fcc, 300, reps);
     // 864 sites: finite-size term O(1/N) ~ 1e-3, below the error of ~1e-2 of one tagged Li per replica
     expect(Math.abs(g.correlation_factor - 0.78145)).toBeLessThan(4 * g.correlation_factor_err);
-  });
+  }, 60_000);
 
   it('backend selection falls back cleanly and names the backend that ran', async () => {
     const choice = await selectKmcBackend('gpu', true);

@@ -27,7 +27,7 @@ describe('tracer correlation factor, single vacancy (exact values, Compaan & Hav
     const exact = EXACT_CORRELATION_FACTOR[kind as CubicKind];
     expect(o.correlation_factor_err).toBeLessThan(0.01 * exact);
     expect(Math.abs(o.correlation_factor - exact)).toBeLessThan(3 * o.correlation_factor_err);
-  });
+  }, 60_000);
 });
 
 describe('uncorrelated checks', () => {
