@@ -15,6 +15,7 @@ export * from './ingest/ingest.js';
 export * from './ingest/arrow-schema.js';
 export * from './ingest/arrow-writer.js';
 export * from './ingest/arrow-reader.js';
+export * from './ingest/summary.js';
 export * from './arrhenius.js';
 export * from './fft.js';
 export * from './msd.js';

@@ -8,7 +8,8 @@ import { TRAJECTORY_FORMATS } from '../analysis/ingest/detect.js';
 import type { TrajectoryFormat } from '../analysis/ingest/frame-source.js';
 import type { IngestOptions, IngestResult } from '../analysis/ingest/ingest.js';
 import { createProgress, printJson, warn, writeAtomically, type GlobalOptions } from './output.js';
-import { summarizeIngest, formatSummary } from './info.js';
+import { summarizeIngest } from '../analysis/ingest/summary.js';
+import { formatSummary } from './info.js';
 
 export interface ConvertArgs extends GlobalOptions {
   input: string;

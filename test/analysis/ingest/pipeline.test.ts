@@ -162,3 +162,17 @@ describe('Arrow round trip', () => {
     await expect(readArrowTrajectory(foreign)).rejects.toThrow(`${foreign}: expected a liflux trajectory (schema metadata ${META_KEYS.schemaVersion}), found none`);
   });
 });
+
+describe('describeTrajectory (the info summary)', () => {
+  it('variable-cell XDATCAR: volume range from every frame, time unknown, jump measured', async () => {
+    const { describeTrajectory } = await import('../../../analysis/ingest/summary.js');
+    const s = await describeTrajectory(dataPath('pymatgen/XDATCAR_6'));
+    expect(s).toMatchObject({ format: 'xdatcar', n_atoms: 7, n_frames: 4, species: { Fe: 2, O: 4, Ti: 1 }, dt_ps: null, time_span_ps: null });
+    // First cell rows (0, 2.095, 2.095), (2.095, 2.095, −4.19), (−4.19, 2.095, −2.095): |det| = 73.560059 (numpy)
+    expect(Math.abs(s.volume_A3[0] - 73.560059) / 73.560059).toBeLessThan(1e-9);
+    expect(s.volume_A3[1]).toBeGreaterThan(s.volume_A3[0]);
+    expect(s.max_jump_fraction).toBeGreaterThan(0);
+    expect(s.max_jump_fraction).toBeLessThan(0.25);
+    expect(s.warnings).toEqual([]);
+  });
+});
