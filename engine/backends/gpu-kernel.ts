@@ -6,7 +6,7 @@
  *
  * Tracer: each replica tracks one tagged Li (chosen at random), so D* on this path is the average over replicas
  * of one Li's ⟨Δr²⟩ — the same expectation as the all-Li average of the TS path, with more noise per replica.
- * The collective displacement (D_σ) is not available on this path.
+ * The collective displacement is −(vacancy displacement) for one vacancy (exact identity), which gives D_σ.
  *
  * Numerics under gpu.js (webasm/webgpu locals are float32):
  * - RNG: xorshift32 with a multiplicative output scrambler, whose 32-bit state is kept as two 16-bit halves in
@@ -419,7 +419,8 @@ export async function runKmcEnsembleGpu(opts: GpuEnsembleOptions, control: RunCo
       n_vacancies: 1,
       n_tracked: 1,
       tracerSumSq_A2: (tagD[3 * r] ** 2 + tagD[3 * r + 1] ** 2 + tagD[3 * r + 2] ** 2) * g2,
-      collectiveSq_A2: null,
+      // one vacancy: every hop moves one Li by −h and the vacancy by +h, so Σ_i Δr_i = −Δr_v exactly
+      collectiveSq_A2: (vacD[3 * r] ** 2 + vacD[3 * r + 1] ** 2 + vacD[3 * r + 2] ** 2) * g2,
       vacancySumSq_A2: (vacD[3 * r] ** 2 + vacD[3 * r + 1] ** 2 + vacD[3 * r + 2] ** 2) * g2,
       hopLengthSumSq_A2: len2[r] * g2,
       vacancyTimeByType_ps: lattice.siteTypeNames.map(() => NaN),

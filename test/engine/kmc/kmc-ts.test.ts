@@ -138,6 +138,8 @@ describe('paths, seeds and replicas (property tests)', () => {
     expect(b.tracerSumSq_A2).toBe(a.tracerSumSq_A2);
     expect(b.collectiveSq_A2).toBe(a.collectiveSq_A2);
     expect(Math.abs(b.time_ps - a.time_ps) / a.time_ps).toBeLessThan(1e-12);
+    // one vacancy: Σ_i Δr_i = −Δr_v exactly (integer grid units)
+    expect(a.collectiveSq_A2).toBe(a.vacancySumSq_A2);
   });
 
   it('local event updates are complete: identical to rewriting the events of every vacancy after each hop (with interaction)', () => {
