@@ -137,6 +137,12 @@ export const readXdatcar: FrameReader = async function* (
     } else if (afterHeader && looksLikeCoordinate(line)) {
       // Coordinates directly after the counts line (no configuration line at all).
       frame = await readCoordinates(line);
+    } else if (looksLikeCoordinate(line)) {
+      // Coordinates where a frame separator or header belongs: the previous frame had too many lines.
+      throw new InputError(
+        `frame ${frameIndex - 1}: expected ${nAtoms} coordinate lines then 'Direct configuration=' or a header, found another coordinate line ${quoteFound(line)}`,
+        { file, line: input.lineNumber },
+      );
     } else {
       // A repeated header (variable cell or concatenated restart).
       const headerLine = input.lineNumber;

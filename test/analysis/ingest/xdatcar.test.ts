@@ -76,6 +76,12 @@ describe('readXdatcar errors and truncation', () => {
     );
   });
 
+  it('a frame with too many coordinate lines is an error, not a header', async () => {
+    await expect(read([...HEADER, ...FRAME(1, 0), '0.3 0.3 0.3', ...FRAME(2, 0)])).rejects.toThrow(
+      `XDATCAR:12: frame 0: expected 3 coordinate lines then 'Direct configuration=' or a header, found another coordinate line "0.3 0.3 0.3"`,
+    );
+  });
+
   it('a truncated final frame keeps the complete frames and warns with the line; --strict makes it an error', async () => {
     const lines = [...HEADER, ...FRAME(1, 0), ...FRAME(2, 0).slice(0, 2)];
     const { frames, info } = await read(lines);
