@@ -9,7 +9,7 @@
  * two kept frames) before the first frame, then the frames in order; memory is bounded by one frame plus
  * whatever the sink keeps.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { InputError } from '../../engine/core/errors.js';
 import { throwIfAborted, type RunControl } from '../../engine/core/progress.js';
 import { cellVolume_A3, countSpecies } from '../trajectory.js';
@@ -121,7 +121,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
   }
   const format: TrajectoryFormat = detected;
   const reader = readerFor(format);
-  const fileSize = (await stat(path)).size;
+  const fileSize = await estimateTextBytes(path, (await stat(path)).size);
   const input = await LineReader.open(path);
   const info: SourceInfo = { format, file: path, warnings: [] };
   const first = options.first ?? 0;
@@ -338,6 +338,27 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
   }
   options.onProgress?.(fileSize, fileSize);
   return res;
+}
+
+/**
+ * Size of the text behind a file, for progress: the file size, or for gzip the ISIZE trailer (uncompressed size
+ * mod 2³², lifted by multiples of 2³² to at least the compressed size), an estimate for multi-member files.
+ */
+async function estimateTextBytes(path: string, size: number): Promise<number> {
+  if (size < 18) return size;
+  const h = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await h.read(head, 0, 2, 0);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return size;
+    const tail = Buffer.alloc(4);
+    await h.read(tail, 0, 4, size - 4);
+    let isize = tail.readUInt32LE(0);
+    while (isize < size) isize += 2 ** 32;
+    return isize;
+  } finally {
+    await h.close();
+  }
 }
 
 /** A sink that discards frames (for `info` on text formats: statistics only, bounded memory). */
