@@ -176,3 +176,20 @@ describe('describeTrajectory (the info summary)', () => {
     expect(s.warnings).toEqual([]);
   });
 });
+
+describe('--every subsamples after unwrapping', () => {
+  it('a walker moving 0.3 of the cell per stored frame (0.6 per kept frame with --every 2) is unwrapped exactly', async () => {
+    const lines = ['walker', '1.0', '10 0 0', '0 10 0', '0 0 10', 'Li', '1'];
+    for (let t = 0; t < 11; t++) {
+      const x = 0.05 + 0.3 * t;
+      lines.push(`Direct configuration= ${t + 1}`, `${(x - Math.floor(x)).toFixed(8)} 0.5 0.5`);
+    }
+    const file = path.join(tmp.dir, 'walker_XDATCAR');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const r = await loadTrajectory(file, { timestep_fs: 1, nblock: 1, every: 2 });
+    const t = r.trajectory;
+    expect(t.nFrames).toBe(6);
+    for (let k = 0; k < 6; k++) expect(Math.abs(t.positions_A[3 * k] - 10 * (0.05 + 0.6 * k))).toBeLessThan(1e-9);
+    expect(r.ingest?.maxJumpFraction).toBeCloseTo(0.3, 9);
+  });
+});
