@@ -2,12 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, repoRoot, runCli } from './cli-helpers.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { dataPath, ensureBuilt, repoRoot, runCli } from './cli-helpers.js';
 
 const fronts = path.join(repoRoot, 'data/flux/fronts-illustrative.csv');
 
 beforeAll(() => ensureBuilt());
+// spawned binaries and 640k-unknown solves on a shared 2-core machine: allow more than vitest's 5 s default
+vi.setConfig({ testTimeout: 60_000 });
 
 describe('liflux flux front', () => {
   it('--json: one entry per temperature with the documented arrays', () => {
@@ -47,6 +49,21 @@ describe('liflux flux front', () => {
     const again = runCli(['flux', 'front', fronts, '--plot-dir', dir]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already exists; pass --overwrite to replace it/);
+  });
+
+  it('takes D(T) from a liflux arrhenius --json result (--diffusion)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'liflux-flux-'));
+    const arr = runCli(['arrhenius', '--csv', dataPath('llzo-aimd-arrhenius/D_T.csv'), '--json']);
+    expect(arr.status).toBe(0);
+    const file = path.join(dir, 'arrhenius.json');
+    writeFileSync(file, arr.stdout);
+    const fit = JSON.parse(arr.stdout) as { Ea_eV: number; D0_cm2PerS: number };
+    const r = runCli(['flux', 'front', fronts, '--json', '--diffusion', file]);
+    expect(r.status).toBe(0);
+    const t = JSON.parse(r.stdout).temperatures[0];
+    const expected = fit.D0_cm2PerS * Math.exp(-fit.Ea_eV / (8.617333262e-5 * (t.temperature_C + 273.15)));
+    expect(Math.abs(t.D_cm2PerS / expected - 1)).toBeLessThan(1e-9);
+    expect(t.diffusion_fraction).toHaveLength(t.time_s.length);
   });
 
   it('exits 2 with a located message on bad input', () => {
