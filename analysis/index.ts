@@ -26,3 +26,7 @@ export * from './flux/conductivity.js';
 export * from './flux/green.js';
 export * from './flux/poisson.js';
 export * from './flux/hotspot.js';
+export * from './hops/poscar.js';
+export * from './hops/site-assignment.js';
+export * from './hops/hop-analysis.js';
+export * from './hops/rates-from-hops.js';

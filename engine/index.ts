@@ -15,3 +15,4 @@ export * from './kmc/observables.js';
 export * from './kmc/ensemble.js';
 export * from './backends/gpu-kernel.js';
 export * from './backends/select-backend.js';
+export * from './kmc/trajectory-sampler.js';
