@@ -214,7 +214,23 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
   }
 
   // MSDs.
-  const tracer = computeTracerMsd(traj, atoms, { drift_A, onProgress: options.onProgress });
+  // Tracer MSD computed per atom block (G interleaved blocks, used by the atom-block error check below) and
+  // combined, so the blocks cost nothing extra: total = Σ_g n_g·MSD_g / N.
+  const G = Math.min(8, Math.floor(atoms.length / 2));
+  const groups: number[][] = G >= 4 ? Array.from({ length: G }, (_, g) => atoms.filter((_a, k) => k % G === g)) : [atoms];
+  const groupMsd: [Float64Array, Float64Array, Float64Array][] = [];
+  let atomsDone = 0;
+  for (const group of groups) {
+    const offset = atomsDone;
+    const onProgress = options.onProgress ? (done: number) => options.onProgress?.(offset + done, atoms.length) : undefined;
+    groupMsd.push(computeTracerMsd(traj, group, { drift_A, onProgress }).msdComponents_A2);
+    atomsDone += group.length;
+  }
+  const components: [Float64Array, Float64Array, Float64Array] = [new Float64Array(traj.nFrames), new Float64Array(traj.nFrames), new Float64Array(traj.nFrames)];
+  groups.forEach((group, g) => {
+    for (let k = 0; k < 3; k++) for (let m = 0; m < traj.nFrames; m++) components[k][m] += (group.length * groupMsd[g][k][m]) / atoms.length;
+  });
+  const tracer = { msdComponents_A2: components };
   const msd_A2 = sumMsdComponents(tracer.msdComponents_A2, dims);
   const collective = options.collective ?? 'species';
   let cAtoms: number[];
@@ -274,13 +290,11 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
   // all tracer errors are scaled by the ratio.
   let blockSe_cm2PerS: number | null = null;
   let errorScale = 1;
-  const G = Math.min(8, Math.floor(atoms.length / 2));
   if (G >= 4) {
     const Ds: number[] = [];
     for (let g = 0; g < G; g++) {
-      const group = atoms.filter((_, k) => k % G === g);
-      const gm = sumMsdComponents(computeTracerMsd(traj, group, { drift_A }).msdComponents_A2, dims);
-      Ds.push(fitMsdLine({ ...fitArgs, msd_A2: gm, dims: d, nParticles: group.length }).D_cm2PerS);
+      const gm = sumMsdComponents(groupMsd[g], dims);
+      Ds.push(fitMsdLine({ ...fitArgs, msd_A2: gm, dims: d, nParticles: groups[g].length }).D_cm2PerS);
     }
     const mean = Ds.reduce((a, b) => a + b, 0) / G;
     const sd = Math.sqrt(Ds.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (G - 1));

@@ -13,7 +13,7 @@ const rel = (a: number, b: number) => Math.abs(a / b - 1);
 beforeAll(() => ensureBuilt());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('liflux arrhenius', () => {
+describe('liflux arrhenius', { timeout: 60000 }, () => {
   it('LLZO D_T.csv: Ea, D0 and the 300 K extrapolation match the scipy golden; plot written', () => {
     const svg = path.join(tmp, 'arr.svg');
     const r = runCli(['arrhenius', '--csv', csv, '--extrapolate', '300', '--extrapolate', '500', '--plot', svg, '--json']);

@@ -22,7 +22,7 @@ function readCsv(file: string): Record<string, number[]> {
 beforeAll(() => ensureBuilt());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('liflux diffusion', () => {
+describe('liflux diffusion', { timeout: 60000 }, () => {
   const lgpsArgs = ['diffusion', data('lgps-aimd/XDATCAR_LGPS_600K.gz'), '--species', 'Li', '--timestep-fs', '2', '--nblock', '10', '--quiet'];
 
   it('LGPS 600 K: --json has every documented key; MSD equals the ASE + numpy direct sum (golden) to 1e-9', () => {
