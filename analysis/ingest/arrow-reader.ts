@@ -4,7 +4,7 @@
  * concatenated once), and `loadTrajectory` for any supported input (Arrow or a text format through the
  * ingestion pipeline).
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError } from '../../engine/core/errors.js';
 import type { Trajectory, TrajectoryMeta } from '../trajectory.js';
@@ -111,14 +111,34 @@ export function tableToTrajectory(table: Table, file = '<arrow>'): { trajectory:
   };
 }
 
-/** Read a liflux Arrow trajectory file. */
-export async function readArrowTrajectory(path: string): Promise<{ trajectory: Trajectory; atomIndex: number[] }> {
-  let buf: Buffer;
+/**
+ * The whole file in one 8-byte-aligned buffer, read in chunks (fs.readFile stops at 2 GiB; trajectories need not).
+ */
+async function readWholeFile(path: string): Promise<Uint8Array> {
+  let handle;
   try {
-    buf = await readFile(path);
+    handle = await open(path, 'r');
   } catch (err) {
     throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
   }
+  try {
+    const size = (await handle.stat()).size;
+    const buf = new Uint8Array(new ArrayBuffer(size));
+    const CHUNK = 64 << 20;
+    for (let off = 0; off < size; ) {
+      const { bytesRead } = await handle.read(buf, off, Math.min(CHUNK, size - off), off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return buf;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Read a liflux Arrow trajectory file. */
+export async function readArrowTrajectory(path: string): Promise<{ trajectory: Trajectory; atomIndex: number[] }> {
+  const buf = await readWholeFile(path);
   let table: Table;
   try {
     table = tableFromIPC(buf);
