@@ -235,77 +235,83 @@ export function analyzeFronts(samples: FrontSample[], options: Partial<FrontOpti
       }
     }
     if (g.length < 3) throw new InputError(`fronts at ${T_C} °C: expected at least 3 samples for a derivative, found ${g.length}`);
-    const t = g.map((s) => s.time_s);
-    const x1 = g.map((s) => s.x1_mm);
-    const x2 = g.map((s) => s.x2_mm);
-    const v1 = computeLocalSlope(t, x1, sigmaX_mm, sigmaT_s, o.halfWindow);
-    const v2 = computeLocalSlope(t, x2, sigmaX_mm, sigmaT_s, o.halfWindow);
-    const k1 = m.c_Li2Sb_molPerCm3 * thetaLi2Sb_cm * 0.1; // mm/s → cm/s
-    const k2 = m.c_Sb_molPerCm3 * thetaSb_cm * 0.1;
-    const r1 = v1.slope.map((v) => k1 * v);
-    const r1e = v1.slope_err.map((e) => k1 * e);
-    const r2 = v2.slope.map((v) => k2 * v);
-    const r2e = v2.slope_err.map((e) => k2 * e);
-    const J = r1.map((a, k) => a + 2 * r2[k]);
-    const Je = r1e.map((a, k) => Math.hypot(a, 2 * r2e[k]));
+    const time_s = g.map((q) => q.time_s);
+    const x1_mm = g.map((q) => q.x1_mm);
+    const x2_mm = g.map((q) => q.x2_mm);
+    const v1 = computeLocalSlope(time_s, x1_mm, sigmaX_mm, sigmaT_s, o.halfWindow);
+    const v2 = computeLocalSlope(time_s, x2_mm, sigmaX_mm, sigmaT_s, o.halfWindow);
+    // eqs 3–4: mol/cm² × (mm/s → cm/s)
+    const k1_molPerCm2 = m.c_Li2Sb_molPerCm3 * thetaLi2Sb_cm;
+    const k2_molPerCm2 = m.c_Sb_molPerCm3 * thetaSb_cm;
+    const r1_molPerCmS = v1.slope.map((v) => k1_molPerCm2 * v * 0.1);
+    const r1Err_molPerCmS = v1.slope_err.map((e) => k1_molPerCm2 * e * 0.1);
+    const r2_molPerCmS = v2.slope.map((v) => k2_molPerCm2 * v * 0.1);
+    const r2Err_molPerCmS = v2.slope_err.map((e) => k2_molPerCm2 * e * 0.1);
+    // eq 5
+    const J_molPerCmS = r1_molPerCmS.map((a, k) => a + 2 * r2_molPerCmS[k]);
+    const JErr_molPerCmS = r1Err_molPerCmS.map((a, k) => Math.hypot(a, 2 * r2Err_molPerCmS[k]));
 
-    const D = o.diffusivity ? o.diffusivity(T_C) : null;
-    if (D !== null && !(Number.isFinite(D) && D >= 0)) throw new InputError(`D of Li in Li3Sb at ${T_C} °C: expected a number ≥ 0 cm²/s, found ${D}`);
-    const JD = D === null ? null : x1.map((xx) => (thetaLi3Sb_cm * D * deltaC) / (xx * 0.1));
-    const JDe = JD === null ? null : JD.map((v, k) => (v * sigmaX_mm) / x1[k]);
-    const fraction = JD === null ? null : JD.map((v, k) => v / J[k]);
-    const JL = JD === null ? J.slice() : J.map((v, k) => v - JD[k]);
-    const JLe = JDe === null ? Je : Je.map((e, k) => Math.hypot(e, JDe[k]));
+    // eqs 6–7
+    const D_cm2PerS = o.diffusivity ? o.diffusivity(T_C) : null;
+    if (D_cm2PerS !== null && !(Number.isFinite(D_cm2PerS) && D_cm2PerS >= 0)) {
+      throw new InputError(`D of Li in Li3Sb at ${T_C} °C: expected a number ≥ 0 cm²/s, found ${D_cm2PerS}`);
+    }
+    const JD_molPerCmS = D_cm2PerS === null ? null : x1_mm.map((x) => (thetaLi3Sb_cm * D_cm2PerS * deltaC) / (x * 0.1));
+    const JDErr_molPerCmS = JD_molPerCmS === null ? null : JD_molPerCmS.map((v, k) => (v * sigmaX_mm) / x1_mm[k]);
+    const fraction = JD_molPerCmS === null ? null : JD_molPerCmS.map((v, k) => v / J_molPerCmS[k]);
+    const JL_molPerCmS = JD_molPerCmS === null ? J_molPerCmS.slice() : J_molPerCmS.map((v, k) => v - JD_molPerCmS[k]);
+    const JLErr_molPerCmS = JDErr_molPerCmS === null ? JErr_molPerCmS : JErr_molPerCmS.map((e, k) => Math.hypot(e, JDErr_molPerCmS[k]));
 
-    let sigma: number | null = null;
-    let theta: number[] | null = null;
-    let thetaE: number[] | null = null;
-    let jLat: number[] | null = null;
-    let jLatE: number[] | null = null;
+    // eqs 8–12
+    let sigma_SPerCm: number | null = null;
+    let theta_um: number[] | null = null;
+    let thetaErr_um: number[] | null = null;
+    let jLat_mAPerCm2: number[] | null = null;
+    let jLatErr_mAPerCm2: number[] | null = null;
     if (o.conductivity) {
-      sigma = evaluateConductivity(o.conductivity, T_C);
-      const sigmaC = sigma;
-      theta = [];
-      thetaE = [];
-      jLat = [];
-      jLatE = [];
-      for (let k = 0; k < t.length; k++) {
-        const x1c = x1[k] * 0.1;
-        const x2c = x2[k] * 0.1;
-        const S = o.U1_V / x1c + o.U2_V / x2c; // V/cm
-        const Se = Math.hypot((o.U1_V * sigmaX_mm * 0.1) / (x1c * x1c), (o.U2_V * sigmaX_mm * 0.1) / (x2c * x2c));
-        const th_cm = (JL[k] * F_CPerMol) / sigmaC / S; // eq 12
-        theta.push(th_cm * 1e4);
-        thetaE.push(Math.abs(th_cm) * 1e4 * Math.hypot(JLe[k] / JL[k], Se / S));
-        jLat.push(sigmaC * S * 1e3); // eq 11.2, A/cm² → mA/cm²
-        jLatE.push(sigmaC * Se * 1e3);
+      const sig_SPerCm = evaluateConductivity(o.conductivity, T_C);
+      sigma_SPerCm = sig_SPerCm;
+      theta_um = [];
+      thetaErr_um = [];
+      jLat_mAPerCm2 = [];
+      jLatErr_mAPerCm2 = [];
+      for (let k = 0; k < time_s.length; k++) {
+        const x1_cm = x1_mm[k] * 0.1;
+        const x2_cm = x2_mm[k] * 0.1;
+        const S_VPerCm = o.U1_V / x1_cm + o.U2_V / x2_cm;
+        const SErr_VPerCm = Math.hypot((o.U1_V * sigmaX_mm * 0.1) / (x1_cm * x1_cm), (o.U2_V * sigmaX_mm * 0.1) / (x2_cm * x2_cm));
+        const theta_cm = (JL_molPerCmS[k] * F_CPerMol) / sig_SPerCm / S_VPerCm; // eq 12
+        theta_um.push(theta_cm * 1e4);
+        thetaErr_um.push(Math.abs(theta_cm) * 1e4 * Math.hypot(JLErr_molPerCmS[k] / JL_molPerCmS[k], SErr_VPerCm / S_VPerCm));
+        jLat_mAPerCm2.push(sig_SPerCm * S_VPerCm * 1e3); // eq 11.2, A/cm² → mA/cm²
+        jLatErr_mAPerCm2.push(sig_SPerCm * SErr_VPerCm * 1e3);
       }
     }
     return {
       temperature_C: T_C,
-      time_s: t,
-      x1_mm: x1,
-      x2_mm: x2,
+      time_s,
+      x1_mm,
+      x2_mm,
       dx1dt_mmPerS: v1.slope,
       dx1dt_mmPerS_err: v1.slope_err,
       dx2dt_mmPerS: v2.slope,
       dx2dt_mmPerS_err: v2.slope_err,
-      r1_perWidth_molPerCmS: r1,
-      r1_perWidth_molPerCmS_err: r1e,
-      r2_perWidth_molPerCmS: r2,
-      r2_perWidth_molPerCmS_err: r2e,
-      J_Li_perWidth_molPerCmS: J,
-      J_Li_perWidth_molPerCmS_err: Je,
-      D_cm2PerS: D,
-      J_D_perWidth_molPerCmS: JD,
-      J_D_perWidth_molPerCmS_err: JDe,
+      r1_perWidth_molPerCmS: r1_molPerCmS,
+      r1_perWidth_molPerCmS_err: r1Err_molPerCmS,
+      r2_perWidth_molPerCmS: r2_molPerCmS,
+      r2_perWidth_molPerCmS_err: r2Err_molPerCmS,
+      J_Li_perWidth_molPerCmS: J_molPerCmS,
+      J_Li_perWidth_molPerCmS_err: JErr_molPerCmS,
+      D_cm2PerS,
+      J_D_perWidth_molPerCmS: JD_molPerCmS,
+      J_D_perWidth_molPerCmS_err: JDErr_molPerCmS,
       diffusion_fraction: fraction,
-      J_LLZO_perWidth_molPerCmS: JL,
-      sigma_LLZO_SPerCm: sigma,
-      theta_eff_um: theta,
-      theta_eff_um_err: thetaE,
-      j_lateral_mAPerCm2: jLat,
-      j_lateral_mAPerCm2_err: jLatE,
+      J_LLZO_perWidth_molPerCmS: JL_molPerCmS,
+      sigma_LLZO_SPerCm: sigma_SPerCm,
+      theta_eff_um: theta_um,
+      theta_eff_um_err: thetaErr_um,
+      j_lateral_mAPerCm2: jLat_mAPerCm2,
+      j_lateral_mAPerCm2_err: jLatErr_mAPerCm2,
     };
   });
   return {

@@ -204,24 +204,24 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
   validateHotspotParameters(p);
   const geometry = p.geometry;
   const halfWidth_um = p.domainWidth_um / 2;
-  const H = p.domainHeight_um;
-  const y0 = p.chargeHeight_um;
-  const s = p.gaussianWidth_um;
+  const height_um = p.domainHeight_um;
+  const y0_um = p.chargeHeight_um;
+  const s_um = p.gaussianWidth_um;
   const sigma_SPerM = p.sigma_SPerCm * 100;
   const j_APerM2 = p.appliedCurrentDensity_mAPerCm2 * 10; // 1 mA/cm² = 10 A/m²
-  // u_top so that the uniform field drives j upward: J_y = −σ du/dy = j → u_top = −j·H/σ (H in m)
-  const uTop_V = (-j_APerM2 * H * 1e-6) / sigma_SPerM;
+  // u_top so that the uniform field drives j upward: J_y = −σ du/dy = j → u_top = −j·H/σ (H converted to m)
+  const uTop_V = (-j_APerM2 * height_um * 1e-6) / sigma_SPerM;
 
-  const x = createUniformNodes(0, halfWidth_um, p.intervals);
-  const y = createUniformNodes(0, H, p.intervals);
-  const nx = x.length;
-  const ny = y.length;
+  const x_um = createUniformNodes(0, halfWidth_um, p.intervals);
+  const y_um = createUniformNodes(0, height_um, p.intervals);
+  const nx = x_um.length;
+  const ny = y_um.length;
 
   // w₀: applied field
   const top0 = new Float64Array(nx).fill(uTop_V);
   const t0 = performance.now();
   control.onProgress?.(0, 2, 'hotspot');
-  const sol0 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: top0 });
+  const sol0 = solvePoisson({ geometry, x: x_um, y: y_um, bottom: new Float64Array(nx), top: top0 });
   throwIfAborted(control.signal);
   control.onProgress?.(1, 2, 'hotspot');
   // unit-charge field (q/ε = 1): G + w₁ (subtracted) or the direct solution with the Gaussian on the cells (mesh)
@@ -229,16 +229,16 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
   const subtracted = p.nearField === 'subtracted';
   if (subtracted) {
     const top1 = new Float64Array(nx);
-    for (let i = 0; i < nx; i++) top1[i] = -computeImagePairPotential(geometry, x[i], H, y0, s);
+    for (let i = 0; i < nx; i++) top1[i] = -computeImagePairPotential(geometry, x_um[i], height_um, y0_um, s_um);
     const right1 = new Float64Array(ny);
-    for (let j = 0; j < ny; j++) right1[j] = -computeImagePairGradient(geometry, halfWidth_um, y[j], y0, s)[0];
-    sol1 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: top1, rightFlux: right1 });
+    for (let j = 0; j < ny; j++) right1[j] = -computeImagePairGradient(geometry, halfWidth_um, y_um[j], y0_um, s_um)[0];
+    sol1 = solvePoisson({ geometry, x: x_um, y: y_um, bottom: new Float64Array(nx), top: top1, rightFlux: right1 });
   } else {
-    if (!(s > 0)) throw new InputError('hotspot gaussian-width: expected a positive width with the mesh near field, found 0');
-    const bx = computeDualCellBounds(x);
-    const by = computeDualCellBounds(y);
-    const sourceIntegrated = integrateGaussianOverCells(geometry, bx.lo, bx.hi, by.lo, by.hi, y0, s);
-    sol1 = solvePoisson({ geometry, x, y, bottom: new Float64Array(nx), top: new Float64Array(nx), sourceIntegrated });
+    if (!(s_um > 0)) throw new InputError('hotspot gaussian-width: expected a positive width with the mesh near field, found 0');
+    const bx = computeDualCellBounds(x_um);
+    const by = computeDualCellBounds(y_um);
+    const sourceIntegrated = integrateGaussianOverCells(geometry, bx.lo, bx.hi, by.lo, by.hi, y0_um, s_um);
+    sol1 = solvePoisson({ geometry, x: x_um, y: y_um, bottom: new Float64Array(nx), top: new Float64Array(nx), sourceIntegrated });
   }
   control.onProgress?.(2, 2, 'hotspot');
   const solve_ms = performance.now() - t0;
@@ -246,31 +246,31 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
   const w0 = sol0.u;
   const w1 = sol1.u;
   const unitPotential = (px: number, py: number): number =>
-    (subtracted ? computeImagePairPotential(geometry, px, py, y0, s) : 0) + interpolateBilinear(x, y, w1, px, py);
+    (subtracted ? computeImagePairPotential(geometry, px, py, y0_um, s_um) : 0) + interpolateBilinear(x_um, y_um, w1, px, py);
   const unitGradientX = (px: number, py: number): number =>
-    (subtracted ? computeImagePairGradient(geometry, px, py, y0, s)[0] : 0) + interpolateGradientX(x, y, w1, px, py);
+    (subtracted ? computeImagePairGradient(geometry, px, py, y0_um, s_um)[0] : 0) + interpolateGradientX(x_um, y_um, w1, px, py);
   const unitGradientY = (px: number, py: number): number => {
-    const dy = y[1] - y[0];
+    const dy = y_um[1] - y_um[0];
     const yb = Math.max(0, py - dy);
-    const yt = Math.min(H, py + dy);
+    const yt = Math.min(height_um, py + dy);
     return (
-      (subtracted ? computeImagePairGradient(geometry, px, py, y0, s)[1] : 0) +
-      (interpolateBilinear(x, y, w1, px, yt) - interpolateBilinear(x, y, w1, px, yb)) / (yt - yb)
+      (subtracted ? computeImagePairGradient(geometry, px, py, y0_um, s_um)[1] : 0) +
+      (interpolateBilinear(x_um, y_um, w1, px, yt) - interpolateBilinear(x_um, y_um, w1, px, yb)) / (yt - yb)
     );
   };
-  const rc = p.calibrationDistance_um;
-  const gCal = unitPotential(rc, y0);
-  const w0Cal = interpolateBilinear(x, y, w0, rc, y0);
+  const rc_um = p.calibrationDistance_um;
+  const gCal = unitPotential(rc_um, y0_um);
+  const w0Cal = interpolateBilinear(x_um, y_um, w0, rc_um, y0_um);
 
   // J_r on the cylinder for unit q̃ (shape) and for the applied field
-  const R = p.cylinderRadius_um;
-  const Hc = Math.min(p.cylinderHeight_um, H);
-  const z = createUniformNodes(0, Hc, PROFILE_SAMPLES - 1);
+  const radius_um = p.cylinderRadius_um;
+  const cylinderHeight_um = Math.min(p.cylinderHeight_um, height_um);
+  const z_um = createUniformNodes(0, cylinderHeight_um, PROFILE_SAMPLES - 1);
   const dudr1 = new Float64Array(PROFILE_SAMPLES);
   const dudr0 = new Float64Array(PROFILE_SAMPLES);
   for (let k = 0; k < PROFILE_SAMPLES; k++) {
-    dudr1[k] = unitGradientX(R, z[k]);
-    dudr0[k] = interpolateGradientX(x, y, w0, R, z[k]);
+    dudr1[k] = unitGradientX(radius_um, z_um[k]);
+    dudr0[k] = interpolateGradientX(x_um, y_um, w0, radius_um, z_um[k]);
   }
 
   const rSb_cm = p.depletedRadius_um * 1e-4;
@@ -284,16 +284,16 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
       const dudr_VPerM = (qTilde * dudr1[k] + dudr0[k]) * 1e6;
       profile[k] = (-sigma_SPerM * dudr_VPerM) / 10; // A/m² → mA/cm²
     }
-    const integral = integrateSimpson(z, profile) * 10 * 1e-6; // (mA/cm²→A/m²)·µm→m: A/m
+    const integral = integrateSimpson(z_um, profile) * 10 * 1e-6; // (mA/cm²→A/m²)·µm→m: A/m
     let lateralCurrentPerLength: number | null = null;
     let current_A: number;
     if (geometry === '2d') {
       lateralCurrentPerLength = integral;
-      current_A = integral * 2 * Math.PI * R * 1e-6;
+      current_A = integral * 2 * Math.PI * radius_um * 1e-6;
     } else {
-      current_A = integral * 2 * Math.PI * R * 1e-6;
+      current_A = integral * 2 * Math.PI * radius_um * 1e-6;
     }
-    const { peakDepth, peakValue, depth10 } = describeProfile(z, profile);
+    const { peakDepth, peakValue, depth10 } = describeProfile(z_um, profile);
     const lithium_mol = ph.lithiumPerSb * nSb_mol;
     return {
       name: ph.name,
@@ -311,13 +311,13 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
     };
   });
 
-  const maps = buildMaps(x, y, w0, unitPotential, unitGradientX, unitGradientY, phases[0].chargeOverEpsilon, sigma_SPerM, halfWidth_um, H);
+  const maps = buildMaps(x_um, y_um, w0, unitPotential, unitGradientX, unitGradientY, phases[0].chargeOverEpsilon, sigma_SPerM, halfWidth_um, height_um);
   return {
     geometry,
     parameters: p,
     uTop_V,
     phases,
-    profile_z_um: z,
+    profile_z_um: z_um,
     nSb_mol,
     total_relithiation_time_s: phases.reduce((acc, ph) => acc + ph.relithiation_time_s, 0),
     unknowns: sol0.unknowns,
