@@ -13,6 +13,9 @@ export interface FftPlan {
   /** Per-stage twiddles: for butterfly span s (2, 4, …, n), cos/sin(2πk/s) for k < s/2 at offset s/2 − 1. */
   cos: Float64Array;
   sin: Float64Array;
+  /** For span s (4, 8, …, n): cos/sin(2π·3k/s) for k < s/4 at offset s/4 − 1 (radix-4 third twiddle). */
+  cos3: Float64Array;
+  sin3: Float64Array;
   /** Bit-reversal permutation. */
   rev: Uint32Array;
   /** For position p of a bit-reversed spectrum (holding X_rev(p)), the position holding X_{(n − rev(p)) mod n}. */
@@ -47,6 +50,16 @@ export function createFftPlan(n: number): FftPlan {
       sin[off + k] = Math.sin(a);
     }
   }
+  const cos3 = new Float64Array(Math.max(1, n));
+  const sin3 = new Float64Array(Math.max(1, n));
+  for (let sp = 4; sp <= n; sp <<= 1) {
+    const off = sp / 4 - 1;
+    for (let k = 0; k < sp / 4; k++) {
+      const a = (2 * Math.PI * 3 * k) / sp;
+      cos3[off + k] = Math.cos(a);
+      sin3[off + k] = Math.sin(a);
+    }
+  }
   const rev = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let r = 0;
@@ -55,15 +68,15 @@ export function createFftPlan(n: number): FftPlan {
   }
   const mirror = new Uint32Array(n);
   for (let p = 0; p < n; p++) mirror[p] = rev[(n - rev[p]) & (n - 1)];
-  const plan = { n, log2n, cos, sin, rev, mirror };
+  const plan = { n, log2n, cos, sin, cos3, sin3, rev, mirror };
   planCache.set(n, plan);
   return plan;
 }
 
 /**
  * Forward transform X_k = Σ_j x_j exp(−2πi jk/n), natural-order input, output in BIT-REVERSED order
- * (position p holds X_rev(p)); decimation in frequency, radix-2 stages fused in pairs (radix-2²) to halve the
- * passes over memory, no permutation pass. Kernel: no allocation.
+ * (position p holds X_rev(p)); decimation in frequency, radix-4 butterflies (3 complex multiplies per 4
+ * points) to halve the passes over memory, no permutation pass. Kernel: no allocation.
  */
 export function transformForwardBitReversed(plan: FftPlan, re: Float64Array, im: Float64Array): void {
   const n = plan.n;
@@ -75,28 +88,29 @@ export function transformForwardBitReversed(plan: FftPlan, re: Float64Array, im:
     const quarter = size >> 2;
     const offA = half - 1;
     const offB = quarter - 1;
+    const off3 = quarter - 1;
+    const C3 = plan.cos3;
+    const S3 = plan.sin3;
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < quarter; k++) {
         const p0 = start + k, p1 = p0 + quarter, p2 = p0 + half, p3 = p2 + quarter;
         const x0r = re[p0], x0i = im[p0], x1r = re[p1], x1i = im[p1];
         const x2r = re[p2], x2i = im[p2], x3r = re[p3], x3i = im[p3];
-        // span `size`: (p0, p2) with w^k, (p1, p3) with w^(k + quarter), w = exp(−2πi/size)
-        const a0r = x0r + x2r, a0i = x0i + x2i;
-        const a1r = x1r + x3r, a1i = x1i + x3i;
-        let dr = x0r - x2r, di = x0i - x2i;
-        let wr = C[offA + k], wi = -S[offA + k];
-        const a2r = dr * wr - di * wi, a2i = dr * wi + di * wr;
-        dr = x1r - x3r; di = x1i - x3i;
-        wr = C[offA + k + quarter]; wi = -S[offA + k + quarter];
-        const a3r = dr * wr - di * wi, a3i = dr * wi + di * wr;
-        // span `half`: (p0, p1) and (p2, p3) with v^k, v = exp(−2πi/half)
-        const vr = C[offB + k], vi = -S[offB + k];
-        re[p0] = a0r + a1r; im[p0] = a0i + a1i;
-        dr = a0r - a1r; di = a0i - a1i;
-        re[p1] = dr * vr - di * vi; im[p1] = dr * vi + di * vr;
-        re[p2] = a2r + a3r; im[p2] = a2i + a3i;
-        dr = a2r - a3r; di = a2i - a3i;
-        re[p3] = dr * vr - di * vi; im[p3] = dr * vi + di * vr;
+        // radix-4 DIF butterfly, w = exp(−2πi/size): outputs y0, y2·w^2k, y1·w^k, y3·w^3k (bit-reversed layout)
+        const t0r = x0r + x2r, t0i = x0i + x2i;
+        const t1r = x0r - x2r, t1i = x0i - x2i;
+        const t2r = x1r + x3r, t2i = x1i + x3i;
+        const t3r = x1i - x3i, t3i = x3r - x1r; // (x1 − x3)·(−i)
+        re[p0] = t0r + t2r; im[p0] = t0i + t2i;
+        let yr = t0r - t2r, yi = t0i - t2i;
+        let wr = C[offB + k], wi = -S[offB + k];
+        re[p1] = yr * wr - yi * wi; im[p1] = yr * wi + yi * wr;
+        yr = t1r + t3r; yi = t1i + t3i;
+        wr = C[offA + k]; wi = -S[offA + k];
+        re[p2] = yr * wr - yi * wi; im[p2] = yr * wi + yi * wr;
+        yr = t1r - t3r; yi = t1i - t3i;
+        wr = C3[off3 + k]; wi = -S3[off3 + k];
+        re[p3] = yr * wr - yi * wi; im[p3] = yr * wi + yi * wr;
       }
     }
   }
@@ -111,7 +125,7 @@ export function transformForwardBitReversed(plan: FftPlan, re: Float64Array, im:
 
 /**
  * Inverse transform x_j = Σ_k X_k exp(+2πi jk/n) (NOT divided by n) from a BIT-REVERSED input to natural-order
- * output; decimation in time, radix-2 stages fused in pairs, no permutation pass. Kernel: no allocation.
+ * output; decimation in time, radix-4 butterflies, no permutation pass. Kernel: no allocation.
  */
 export function transformInverseFromBitReversed(plan: FftPlan, re: Float64Array, im: Float64Array): void {
   const n = plan.n;
@@ -131,26 +145,27 @@ export function transformInverseFromBitReversed(plan: FftPlan, re: Float64Array,
     const quarter = size >> 2;
     const offA = half - 1;
     const offB = quarter - 1;
+    const off3 = quarter - 1;
+    const C3 = plan.cos3;
+    const S3 = plan.sin3;
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < quarter; k++) {
         const p0 = start + k, p1 = p0 + quarter, p2 = p0 + half, p3 = p2 + quarter;
-        // span `half`: (p0, p1) and (p2, p3) with v^k, v = exp(+2πi/half)
-        const vr = C[offB + k], vi = S[offB + k];
-        let tr = re[p1] * vr - im[p1] * vi, ti = re[p1] * vi + im[p1] * vr;
-        const a0r = re[p0] + tr, a0i = im[p0] + ti;
-        const a1r = re[p0] - tr, a1i = im[p0] - ti;
-        tr = re[p3] * vr - im[p3] * vi; ti = re[p3] * vi + im[p3] * vr;
-        const a2r = re[p2] + tr, a2i = im[p2] + ti;
-        const a3r = re[p2] - tr, a3i = im[p2] - ti;
-        // span `size`: (p0, p2) with w^k, (p1, p3) with w^(k + quarter), w = exp(+2πi/size)
-        let wr = C[offA + k], wi = S[offA + k];
-        tr = a2r * wr - a2i * wi; ti = a2r * wi + a2i * wr;
-        re[p0] = a0r + tr; im[p0] = a0i + ti;
-        re[p2] = a0r - tr; im[p2] = a0i - ti;
-        wr = C[offA + k + quarter]; wi = S[offA + k + quarter];
-        tr = a3r * wr - a3i * wi; ti = a3r * wi + a3i * wr;
-        re[p1] = a1r + tr; im[p1] = a1i + ti;
-        re[p3] = a1r - tr; im[p3] = a1i - ti;
+        // radix-4 DIT butterfly, w = exp(+2πi/size): u1 = w^2k·X1, u2 = w^k·X2, u3 = w^3k·X3
+        let wr = C[offB + k], wi = S[offB + k];
+        const u1r = re[p1] * wr - im[p1] * wi, u1i = re[p1] * wi + im[p1] * wr;
+        wr = C[offA + k]; wi = S[offA + k];
+        const u2r = re[p2] * wr - im[p2] * wi, u2i = re[p2] * wi + im[p2] * wr;
+        wr = C3[off3 + k]; wi = S3[off3 + k];
+        const u3r = re[p3] * wr - im[p3] * wi, u3i = re[p3] * wi + im[p3] * wr;
+        const ar = re[p0] + u1r, ai = im[p0] + u1i;
+        const br = re[p0] - u1r, bi = im[p0] - u1i;
+        const cr = u2r + u3r, ci = u2i + u3i;
+        const dr = u3i - u2i, di = u2r - u3r; // i·(u2 − u3)
+        re[p0] = ar + cr; im[p0] = ai + ci;
+        re[p2] = ar - cr; im[p2] = ai - ci;
+        re[p1] = br + dr; im[p1] = bi + di;
+        re[p3] = br - dr; im[p3] = bi - di;
       }
     }
   }
