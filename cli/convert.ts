@@ -42,7 +42,7 @@ export function addReadOptions<T>(y: Argv<T>): Argv<T> {
 }
 
 /** Map CLI arguments to library options. */
-export function toIngestOptions(a: Omit<ConvertArgs, 'input' | 'output'>): IngestOptions {
+export function buildIngestOptions(a: Omit<ConvertArgs, 'input' | 'output'>): IngestOptions {
   const list = (s: string | undefined) =>
     s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
   return {
@@ -70,7 +70,7 @@ export const convertCommand: CommandModule<GlobalOptions, ConvertArgs> = {
         .option('overwrite', { type: 'boolean', default: false, description: 'Replace an existing output file (unitless flag)' }),
     ) as Argv<ConvertArgs>,
   handler: async (args) => {
-    const options = toIngestOptions(args);
+    const options = buildIngestOptions(args);
     const progress = createProgress('convert', args);
     let result: IngestResult | null = null;
     const ac = new AbortController();

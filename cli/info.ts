@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { describeTrajectory, type TrajectoryInfoResult } from '../analysis/ingest/summary.js';
 import { SAFE_JUMP_FRACTION } from '../analysis/ingest/unwrap.js';
-import { addReadOptions, toIngestOptions, type ConvertArgs } from './convert.js';
+import { addReadOptions, buildIngestOptions, type ConvertArgs } from './convert.js';
 import { createProgress, fmt, printJson, warn, type GlobalOptions } from './output.js';
 
 /** Human-readable summary. */
@@ -37,7 +37,7 @@ export const infoCommand: CommandModule<GlobalOptions, InfoArgs> = {
     const progress = createProgress('info', args);
     let summary: TrajectoryInfoResult;
     try {
-      summary = await describeTrajectory(args.input, { ...toIngestOptions(args), onProgress: progress.onProgress });
+      summary = await describeTrajectory(args.input, { ...buildIngestOptions(args), onProgress: progress.onProgress });
     } finally {
       progress.stop();
     }

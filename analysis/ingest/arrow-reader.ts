@@ -42,7 +42,7 @@ function concatFloat64(chunks: Float64Array[], total: number): Float64Array {
 }
 
 /** Convert an Arrow table in the liflux schema to a Trajectory. */
-export function tableToTrajectory(table: Table, file = '<arrow>'): { trajectory: Trajectory; atomIndex: number[] } {
+export function convertTableToTrajectory(table: Table, file = '<arrow>'): { trajectory: Trajectory; atomIndex: number[] } {
   const md = table.schema.metadata;
   const version = md.get(META_KEYS.schemaVersion);
   if (version === undefined) {
@@ -145,7 +145,7 @@ export async function readArrowTrajectory(path: string): Promise<{ trajectory: T
   } catch (err) {
     throw new InputError(`expected an Arrow IPC file, found unreadable content (${(err as Error).message})`, { file: path });
   }
-  return tableToTrajectory(table, path);
+  return convertTableToTrajectory(table, path);
 }
 
 /** A sink that keeps every frame in growing typed arrays and builds a Trajectory. */

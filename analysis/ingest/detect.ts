@@ -18,7 +18,7 @@ export type InputFormat = TrajectoryFormat | 'arrow';
 export const TRAJECTORY_FORMATS: readonly TrajectoryFormat[] = ['xdatcar', 'vasprun', 'outcar', 'extxyz', 'lammps-dump'];
 
 /** The reader for a text format. */
-export function readerFor(format: TrajectoryFormat): FrameReader {
+export function selectReader(format: TrajectoryFormat): FrameReader {
   switch (format) {
     case 'xdatcar':
       return readXdatcar;

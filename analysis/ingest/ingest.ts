@@ -14,7 +14,7 @@ import { InputError } from '../../engine/core/errors.js';
 import { throwIfAborted, type RunControl } from '../../engine/core/progress.js';
 import { cellVolume_A3, countSpecies } from '../trajectory.js';
 import type { TrajectorySchemaInfo } from './arrow-schema.js';
-import { detectFormat, readerFor } from './detect.js';
+import { detectFormat, selectReader } from './detect.js';
 import type { RawFrame, SourceInfo, TrajectoryFormat } from './frame-source.js';
 import { LineReader } from './line-reader.js';
 import { SAFE_JUMP_FRACTION, Unwrapper } from './unwrap.js';
@@ -120,7 +120,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
     throw new InputError('expected a text trajectory, found an Arrow file (use loadTrajectory / readArrowTrajectory)', { file: path });
   }
   const format: TrajectoryFormat = detected;
-  const reader = readerFor(format);
+  const reader = selectReader(format);
   const fileSize = await estimateTextBytes(path, (await stat(path)).size);
   const input = await LineReader.open(path);
   const info: SourceInfo = { format, file: path, warnings: [] };

@@ -28,7 +28,7 @@ export function invertCell(cell: ArrayLike<number>, out: Float64Array): number {
 }
 
 /** Kernel: Cartesian r = f·h for n atoms (rows of h are cell vectors). */
-export function fractionalToCartesian(n: number, frac: ArrayLike<number>, cell: ArrayLike<number>, out: Float64Array): void {
+export function convertFractionalToCartesian(n: number, frac: ArrayLike<number>, cell: ArrayLike<number>, out: Float64Array): void {
   const h0 = cell[0], h1 = cell[1], h2 = cell[2], h3 = cell[3], h4 = cell[4], h5 = cell[5], h6 = cell[6], h7 = cell[7], h8 = cell[8];
   for (let j = 0; j < n; j++) {
     const f0 = frac[3 * j], f1 = frac[3 * j + 1], f2 = frac[3 * j + 2];
@@ -39,7 +39,7 @@ export function fractionalToCartesian(n: number, frac: ArrayLike<number>, cell: 
 }
 
 /** Kernel: fractional f = r·h⁻¹ for n atoms, given the inverse cell. */
-export function cartesianToFractional(n: number, cart: ArrayLike<number>, inv: ArrayLike<number>, out: Float64Array): void {
+export function convertCartesianToFractional(n: number, cart: ArrayLike<number>, inv: ArrayLike<number>, out: Float64Array): void {
   const h0 = inv[0], h1 = inv[1], h2 = inv[2], h3 = inv[3], h4 = inv[4], h5 = inv[5], h6 = inv[6], h7 = inv[7], h8 = inv[8];
   for (let j = 0; j < n; j++) {
     const x = cart[3 * j], y = cart[3 * j + 1], z = cart[3 * j + 2];
@@ -132,7 +132,7 @@ export class Unwrapper {
       if (kind === 'fractional') {
         for (let k = 0; k < 3 * n; k++) frac[k] = coords[k];
       } else {
-        cartesianToFractional(n, coords, this.inv, frac);
+        convertCartesianToFractional(n, coords, this.inv, frac);
       }
       if (!first) {
         for (let k = 0; k < 3 * n; k++) {
@@ -149,9 +149,9 @@ export class Unwrapper {
       for (let k = 0; k < 3 * n; k++) prev[k] = frac[k];
       if (wrapped) {
         for (let k = 0; k < 3 * n; k++) frac[k] += image[k];
-        fractionalToCartesian(n, frac, cell_A, out);
+        convertFractionalToCartesian(n, frac, cell_A, out);
       } else if (kind === 'fractional') {
-        fractionalToCartesian(n, frac, cell_A, out);
+        convertFractionalToCartesian(n, frac, cell_A, out);
       } else {
         for (let k = 0; k < 3 * n; k++) out[k] = coords[k];
       }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../engine/core/rng.js';
 import { parseToken, scanNumbers } from '../../../analysis/ingest/number-scan.js';
-import { Unwrapper, fractionalToCartesian, invertCell, unwrapFractional } from '../../../analysis/ingest/unwrap.js';
+import { Unwrapper, convertFractionalToCartesian, invertCell, unwrapFractional } from '../../../analysis/ingest/unwrap.js';
 
 describe('Unwrapper', () => {
   it('a walker moving +0.3 of the cell per frame through the periodic boundary is unwrapped exactly', () => {
@@ -80,7 +80,7 @@ describe('Unwrapper', () => {
     const pos = unwrapFractional(nA, nF, frac, cells);
     const expected = new Float64Array(3 * nA);
     for (let t = 0; t < nF; t++) {
-      fractionalToCartesian(nA, trueFrac.subarray(t * 3 * nA), cells.subarray(9 * t), expected);
+      convertFractionalToCartesian(nA, trueFrac.subarray(t * 3 * nA), cells.subarray(9 * t), expected);
       for (let i = 0; i < 3 * nA; i++) expect(Math.abs(pos[t * 3 * nA + i] - expected[i])).toBeLessThan(1e-9);
     }
   });
