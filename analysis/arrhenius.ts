@@ -17,8 +17,9 @@
  *   residuals), and the normal quantile 1.96 when n = 2 (no degree of freedom left: the interval rests entirely on
  *   the input errors).
  */
-import { KB_eVPerK } from '../engine/core/constants.js';
+import { KB_eVPerK, S_TO_MS } from '../engine/core/constants.js';
 import { InputError } from '../engine/core/errors.js';
+import { computeNernstEinsteinConductivity_SPerCm } from '../engine/core/nernst-einstein.js';
 
 export interface ArrheniusPoint {
   /** Temperature, K. */
@@ -222,4 +223,38 @@ function lnGamma(x: number): number {
   for (let i = 1; i < g + 2; i++) sum += c[i] / (xm + i);
   const t = xm + g + 0.5;
   return 0.5 * Math.log(2 * Math.PI) + (xm + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+export interface ArrheniusExtrapolationResult {
+  T_K: number;
+  D_cm2PerS: number;
+  D_ci95_cm2PerS: [number, number];
+  /** 1σ error of ln D at T_K. */
+  ln_D_err: number;
+  /** Nernst–Einstein conductivity at T_K from the extrapolated D (null without carrier density and charge). */
+  conductivity_mSPerCm: number | null;
+  conductivity_ci95_mSPerCm: [number, number] | null;
+}
+
+/**
+ * Extrapolate a diffusion-coefficient Arrhenius fit (values in cm²/s) to T_K, with the Nernst–Einstein
+ * conductivity when the carrier density (1/cm³, assumed temperature independent) and charge (e) are known;
+ * σ is monotonic in D, so its 95% interval maps from D's.
+ */
+export function extrapolateDiffusionArrhenius(
+  fit: ArrheniusFitResult,
+  T_K: number,
+  carrier: { n_perCm3: number; charge_e: number } | null = null,
+): ArrheniusExtrapolationResult {
+  const e = evaluateArrhenius(fit, T_K);
+  const sigma = (D: number) => (carrier ? computeNernstEinsteinConductivity_SPerCm(carrier.n_perCm3, carrier.charge_e, D, T_K) * S_TO_MS : null);
+  const mid = sigma(e.value);
+  return {
+    T_K,
+    D_cm2PerS: e.value,
+    D_ci95_cm2PerS: e.ci95,
+    ln_D_err: e.ln_err,
+    conductivity_mSPerCm: mid,
+    conductivity_ci95_mSPerCm: mid === null ? null : [sigma(e.ci95[0]) as number, sigma(e.ci95[1]) as number],
+  };
 }

@@ -5,10 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { evaluateArrhenius, fitArrhenius, type ArrheniusFitResult, type ArrheniusPoint } from '../analysis/arrhenius.js';
-import { S_TO_MS } from '../engine/core/constants.js';
+import {
+  evaluateArrhenius,
+  extrapolateDiffusionArrhenius,
+  fitArrhenius,
+  type ArrheniusExtrapolationResult,
+  type ArrheniusFitResult,
+  type ArrheniusPoint,
+} from '../analysis/arrhenius.js';
 import { InputError } from '../engine/core/errors.js';
-import { computeNernstEinsteinConductivity_SPerCm } from '../engine/core/nernst-einstein.js';
 import { fmt, formatTable, printJson, warn, writeFileAtomically, assertWritable, type GlobalOptions } from './output.js';
 import { renderSvg, type PlotSpec } from './plot.js';
 
@@ -101,33 +106,10 @@ export async function readDiffusionJsons(paths: string[]): Promise<ArrheniusInpu
   return { points, density_perCm3: density, charge_e: charge, warnings };
 }
 
-export interface ArrheniusExtrapolation {
-  T_K: number;
-  D_cm2PerS: number;
-  D_ci95_cm2PerS: [number, number];
-  ln_D_err: number;
-  conductivity_mSPerCm: number | null;
-  conductivity_ci95_mSPerCm: [number, number] | null;
-}
-
 /** The JSON document of `liflux arrhenius --json`. */
 export function buildArrheniusJson(fit: ArrheniusFitResult, input: ArrheniusInput, temps_K: number[]): Record<string, unknown> {
-  const extrapolated: ArrheniusExtrapolation[] = temps_K.map((T_K) => {
-    const e = evaluateArrhenius(fit, T_K);
-    const n = input.density_perCm3;
-    const z = input.charge_e;
-    const sigma = (D: number) => (n !== null && z !== null ? computeNernstEinsteinConductivity_SPerCm(n, z, D, T_K) * S_TO_MS : null);
-    const lo = sigma(e.ci95[0]);
-    const hi = sigma(e.ci95[1]);
-    return {
-      T_K,
-      D_cm2PerS: e.value,
-      D_ci95_cm2PerS: e.ci95,
-      ln_D_err: e.ln_err,
-      conductivity_mSPerCm: sigma(e.value),
-      conductivity_ci95_mSPerCm: lo !== null && hi !== null ? [lo, hi] : null,
-    };
-  });
+  const carrier = input.density_perCm3 !== null && input.charge_e !== null ? { n_perCm3: input.density_perCm3, charge_e: input.charge_e } : null;
+  const extrapolated = temps_K.map((T_K) => extrapolateDiffusionArrhenius(fit, T_K, carrier));
   return {
     Ea_eV: fit.ea_eV,
     Ea_err_eV: fit.ea_err_eV,
@@ -245,7 +227,7 @@ export const arrheniusCommand: CommandModule<GlobalOptions, ArrheniusArgs> = {
       `fit  = ${fit.n_points} points, reduced χ² ${fmt(fit.chi2_reduced)}${fit.covariance_scaled ? ' (covariance scaled by it)' : ''}, 95% quantile ${fmt(fit.quantile95)}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const ex = doc.extrapolated as ArrheniusExtrapolation[];
+    const ex = doc.extrapolated as ArrheniusExtrapolationResult[];
     if (ex.length > 0) {
       const rows = ex.map((e) => [
         fmt(e.T_K),

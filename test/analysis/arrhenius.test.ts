@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import {
   computeStudentTQuantile,
   evaluateArrhenius,
+  extrapolateDiffusionArrhenius,
   fitArrhenius,
   type ArrheniusPoint,
 } from '../../analysis/arrhenius.js';
 import { KB_eVPerK } from '../../engine/core/constants.js';
 import { createRng } from '../../engine/core/rng.js';
+import { computeNernstEinsteinConductivity_SPerCm } from '../../engine/core/nernst-einstein.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
@@ -120,6 +122,21 @@ describe('fitArrhenius', () => {
     expect(far.ln_err).toBeGreaterThan(near.ln_err);
     expect(far.ci95[0]).toBeLessThan(far.value);
     expect(far.ci95[1]).toBeGreaterThan(far.value);
+  });
+
+  it('extrapolateDiffusionArrhenius: D and its interval from evaluateArrhenius; σ by Nernst–Einstein when the carrier is known', () => {
+    const fit = fitArrhenius(readDtCsv());
+    const e = evaluateArrhenius(fit, 300);
+    const noCarrier = extrapolateDiffusionArrhenius(fit, 300);
+    expect(noCarrier.D_cm2PerS).toBe(e.value);
+    expect(noCarrier.D_ci95_cm2PerS).toEqual(e.ci95);
+    expect(noCarrier.conductivity_mSPerCm).toBeNull();
+    const withCarrier = extrapolateDiffusionArrhenius(fit, 300, { n_perCm3: 2.4e22, charge_e: 1 });
+    const sigma = computeNernstEinsteinConductivity_SPerCm(2.4e22, 1, e.value, 300) * 1e3;
+    expect(rel(withCarrier.conductivity_mSPerCm as number, sigma)).toBeLessThan(1e-12);
+    const [lo, hi] = withCarrier.conductivity_ci95_mSPerCm as [number, number];
+    expect(rel(lo / sigma, e.ci95[0] / e.value)).toBeLessThan(1e-12);
+    expect(rel(hi / sigma, e.ci95[1] / e.value)).toBeLessThan(1e-12);
   });
 
   it('Student t quantiles match tables', () => {
