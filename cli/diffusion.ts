@@ -232,8 +232,10 @@ export const diffusionCommand: CommandModule<GlobalOptions, DiffusionArgs> = {
       progress.stop();
     }
     for (const w of result.warnings) warn(w);
+    // Render the plot before writing anything, so a failure leaves no partial set of outputs.
+    const svg = args.plot ? await renderSvg(buildMsdPlotSpec(result)) : null;
     if (args['msd-out']) await writeMsd(args['msd-out'], result, args.overwrite);
-    if (args.plot) await writeFileAtomically(args.plot, await renderSvg(buildMsdPlotSpec(result)), args.overwrite);
+    if (args.plot && svg !== null) await writeFileAtomically(args.plot, svg, args.overwrite);
     if (args.json) printJson(toDiffusionJson(args.trajectory, result));
     else process.stdout.write(`${formatHuman(args.trajectory, result)}\n`);
   },
