@@ -178,16 +178,7 @@ export function fitMsdLine(input: MsdFitInput): MsdFitResult {
     if (lags.length === 0 || lag !== lags[lags.length - 1]) lags.push(lag);
   }
   const L = lags.length;
-  // Normalised covariance W̃_ij = W(n_i, n_j)/(K_i K_j).
-  const C = new Float64Array(L * L);
-  for (let i = 0; i < L; i++) {
-    for (let j = i; j < L; j++) {
-      const w = computeOverlapSum(T, lags[i], lags[j]) / ((T - lags[i]) * (T - lags[j]));
-      C[i * L + j] = w;
-      C[j * L + i] = w;
-    }
-  }
-  const chol = choleskyWithJitter(C, L);
+  const chol = getNormalisedCovarianceCholesky(T, lags);
   // Whitened design: solve L·u = x for columns [1, t] and y.
   const one = new Float64Array(L).fill(1);
   const t = Float64Array.from(lags, (l) => l * dt_ps);
@@ -252,6 +243,29 @@ export function fitMsdLine(input: MsdFitInput): MsdFitResult {
 
 function fmtPs(x: number): string {
   return Number(x.toPrecision(4)).toString();
+}
+
+// The normalised covariance depends only on (T, lags): every fit of one analysis (tracer, atom blocks, components,
+// charge MSD) shares it, so the last factor is cached (O(L²·T) to build).
+let cachedKey = '';
+let cachedChol: Float64Array | null = null;
+
+/** Cholesky factor of W̃_ij = W(n_i, n_j)/(K_i K_j) for the given lags (cached for the last (T, lags)). */
+function getNormalisedCovarianceCholesky(T: number, lags: readonly number[]): Float64Array {
+  const key = `${T}|${lags.join(',')}`;
+  if (key === cachedKey && cachedChol) return cachedChol;
+  const L = lags.length;
+  const C = new Float64Array(L * L);
+  for (let i = 0; i < L; i++) {
+    for (let j = i; j < L; j++) {
+      const w = computeOverlapSum(T, lags[i], lags[j]) / ((T - lags[i]) * (T - lags[j]));
+      C[i * L + j] = w;
+      C[j * L + i] = w;
+    }
+  }
+  cachedChol = choleskyWithJitter(C, L);
+  cachedKey = key;
+  return cachedChol;
 }
 
 /** Lower Cholesky factor (row-major L×L); adds a small diagonal jitter when the matrix is numerically singular. */
