@@ -301,6 +301,7 @@ function phaseJson(r: HotspotResult): Record<string, unknown> {
       U_V: ph.U_V,
       lateral_current_A: ph.lateral_current_A,
       lateral_current_per_length_APerM: ph.lateralCurrentPerLength_APerM,
+      lateral_current_without_applied_A: ph.lateralCurrentWithoutApplied_A,
       peak_depth_um: ph.peak_depth_um,
       peak_current_density_mAPerCm2: ph.peak_current_density_mAPerCm2,
       depth_10pct_um: ph.depth_10pct_um,
@@ -417,6 +418,11 @@ function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null):
     ),
   );
   lines.push(`total relithiation Sb → Li2Sb → Li3Sb: ${fmt(r.total_relithiation_time_s, 3)} s (n_Sb = ${fmt(r.nSb_mol, 3)} mol)`);
+  const first = r.phases[0];
+  const appliedEffect = first.lateral_current_A / first.lateralCurrentWithoutApplied_A - 1;
+  lines.push(
+    `applied current ${fmt(r.parameters.appliedCurrentDensity_mAPerCm2)} mA/cm² vs none: lateral current changes by ${fmt(appliedEffect, 2)} (relative)${Math.abs(appliedEffect) < 0.01 ? ' — negligible' : ''}`,
+  );
   if (conv) {
     const last = conv.rows[conv.rows.length - 1].lateral_current_A[0];
     lines.push(

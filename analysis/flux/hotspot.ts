@@ -112,6 +112,8 @@ export interface HotspotPhaseResult {
   lateralCurrentPerLength_APerM: number | null;
   /** Lateral current: axisymmetric ∫J_r 2πR dz; 2d K·2πR (the paper's eq 17b). Outward = positive. A. */
   lateral_current_A: number;
+  /** The same with the applied current switched off (charge recalibrated), A — shows the applied field's effect. */
+  lateralCurrentWithoutApplied_A: number;
   peak_depth_um: number;
   peak_current_density_mAPerCm2: number;
   /** Depth below the interface, beyond the peak, where |J_r| has fallen to 10 % of its peak. */
@@ -285,14 +287,14 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
       profile[k] = (-sigma_SPerM * dudr_VPerM) / 10; // A/m² → mA/cm²
     }
     const integral = integrateSimpson(z_um, profile) * 10 * 1e-6; // (mA/cm²→A/m²)·µm→m: A/m
-    let lateralCurrentPerLength: number | null = null;
-    let current_A: number;
-    if (geometry === '2d') {
-      lateralCurrentPerLength = integral;
-      current_A = integral * 2 * Math.PI * radius_um * 1e-6;
-    } else {
-      current_A = integral * 2 * Math.PI * radius_um * 1e-6;
-    }
+    // the same without the applied field (superposition: q̃ recalibrated without w₀, w₀'s lateral field dropped)
+    const profileNoApplied = new Float64Array(PROFILE_SAMPLES);
+    for (let k = 0; k < PROFILE_SAMPLES; k++) profileNoApplied[k] = (-sigma_SPerM * (ph.U_V / gCal) * dudr1[k] * 1e6) / 10;
+    const integralNoApplied = integrateSimpson(z_um, profileNoApplied) * 10 * 1e-6;
+    const lateralCurrentPerLength: number | null = geometry === '2d' ? integral : null;
+    // 2d: eq 17b as the paper applies it (K·2πR); axisymmetric: ∫J_r·2πR dz — the same expression
+    const current_A = integral * 2 * Math.PI * radius_um * 1e-6;
+    const currentNoApplied_A = integralNoApplied * 2 * Math.PI * radius_um * 1e-6;
     const { peakDepth, peakValue, depth10 } = describeProfile(z_um, profile);
     const lithium_mol = ph.lithiumPerSb * nSb_mol;
     return {
@@ -302,6 +304,7 @@ export function runHotspotModel(params: Partial<HotspotParameters> = {}, control
       charge_C: geometry === '2d' ? qTilde * eps_FPerM : qTilde * 1e-6 * eps_FPerM,
       lateralCurrentPerLength_APerM: lateralCurrentPerLength,
       lateral_current_A: current_A,
+      lateralCurrentWithoutApplied_A: currentNoApplied_A,
       peak_depth_um: peakDepth,
       peak_current_density_mAPerCm2: peakValue,
       depth_10pct_um: depth10,

@@ -72,6 +72,10 @@ describe('runHotspotModel', () => {
         expect(rel(on.phases[k].lateral_current_A, off.phases[k].lateral_current_A)).toBeGreaterThan(0);
       }
       expect(off.uTop_V).toBe(-0);
+      // the in-run superposition estimate (no extra solve) agrees with the separate run
+      for (let k = 0; k < on.phases.length; k++) {
+        expect(rel(on.phases[k].lateralCurrentWithoutApplied_A, off.phases[k].lateral_current_A)).toBeLessThan(1e-9);
+      }
     }
   });
 
