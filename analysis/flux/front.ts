@@ -6,7 +6,7 @@
  * Molar concentrations (eq 2, c = ρ/M, or from the cell: Z formula units per cell volume):
  *   - Sb: ρ = 6.697 g/cm³, M = 121.76 g/mol → 0.05500 mol/cm³ (paper);
  *   - Li3Sb: Fm-3m, 4 formula units per a³ with a = 6.5445 Å (the paper's MD cell; 6.57 Å experimental gives
- *     0.3 % less) → 0.02370 mol/cm³;
+ *     1.2 % less) → 0.02370 mol/cm³;
  *   - Li2Sb: hexagonal P-62m (Fe2P type, ICSD 100020), Z = 3, a = 7.710 Å, c = 3.262 Å (literature cell for
  *     Li2Sb, an assumption: the ICSD entry itself was not accessible here) → V = 167.9 Å³, 0.02967 mol/cm³;
  *   - Li metal: bcc a = 3.51 Å, 2 atoms per cell → 0.07683 mol/cm³ (for Δc of eq 6).
