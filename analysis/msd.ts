@@ -242,6 +242,18 @@ export function computeCollectiveMsd(
   return { nFrames, nAtoms: 1, msdComponents_A2: finishMsdSums(acc) };
 }
 
+/** All-origins MSD of one atom per direction (Å², index = lag in frames), with an optional drift removed. */
+export function computeAtomMsd(
+  traj: Pick<Trajectory, 'nAtoms' | 'nFrames' | 'positions_A'>,
+  atom: number,
+  drift_A: Float64Array | null = null,
+): [Float64Array, Float64Array, Float64Array] {
+  if (!(Number.isInteger(atom) && atom >= 0 && atom < traj.nAtoms)) {
+    throw new InputError(`msd: expected an atom index in 0…${traj.nAtoms - 1}, found ${atom}`);
+  }
+  return computeTracerMsd(traj, [atom], { drift_A }).msdComponents_A2;
+}
+
 /** Sum of the selected direction components (e.g. [0, 1, 2] for xyz, [2] for z). */
 export function sumMsdComponents(components: readonly Float64Array[], dims: readonly number[]): Float64Array {
   const out = new Float64Array(components[0].length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addMsdSeries,
+  computeAtomMsd,
   computeCollectiveMsd,
   computeMeanDisplacement,
   computeMsdDirect,
@@ -117,6 +118,19 @@ describe('FFT MSD', () => {
     const tr1 = computeTracerMsd(traj, atoms);
     const tr2 = computeTracerMsd(shifted, [5, 3, 2, 0]);
     for (let m = 1; m < T; m++) expect(rel(tr2.msdComponents_A2[2][m], tr1.msdComponents_A2[2][m])).toBeLessThan(1e-9);
+  });
+
+  it('per-atom MSD equals the direct sum for that atom; bad index rejected', () => {
+    const rng = createRng(21);
+    const traj = makeTraj(3, 40, () => 0);
+    for (let i = 0; i < traj.positions_A.length; i++) traj.positions_A[i] = rng.nextNormal();
+    const m = computeAtomMsd(traj, 1);
+    for (let k = 0; k < 3; k++) {
+      const x = Float64Array.from({ length: 40 }, (_, f) => traj.positions_A[(f * 3 + 1) * 3 + k]);
+      const d = computeMsdDirect(x);
+      for (let lag = 1; lag < 40; lag++) expect(rel(m[k][lag], d[lag])).toBeLessThan(1e-9);
+    }
+    expect(() => computeAtomMsd(traj, 3)).toThrow('msd: expected an atom index in 0…2, found 3');
   });
 
   it('rejects an empty atom selection with a clear message', () => {
