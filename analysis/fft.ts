@@ -75,14 +75,41 @@ export function createFftPlan(n: number): FftPlan {
 
 /**
  * Forward transform X_k = Σ_j x_j exp(−2πi jk/n), natural-order input, output in BIT-REVERSED order
- * (position p holds X_rev(p)); decimation in frequency, radix-4 butterflies (3 complex multiplies per 4
+ * (position p holds X_rev(p)); with `upperHalfZero` the entries at n/2… are taken as zero without being read
+ * (zero padding). Decimation in frequency, radix-4 butterflies (3 complex multiplies per 4
  * points) to halve the passes over memory, no permutation pass. Kernel: no allocation.
  */
-export function transformForwardBitReversed(plan: FftPlan, re: Float64Array, im: Float64Array): void {
+export function transformForwardBitReversed(plan: FftPlan, re: Float64Array, im: Float64Array, upperHalfZero = false): void {
   const n = plan.n;
   const C = plan.cos;
   const S = plan.sin;
   let size = n;
+  if (upperHalfZero && n >= 4) {
+    // First radix-4 stage with x2 = x3 = 0 (entries ≥ n/2 are zero padding and are never read).
+    const half = n >> 1;
+    const quarter = n >> 2;
+    const offA = half - 1;
+    const offB = quarter - 1;
+    const off3 = quarter - 1;
+    const C3 = plan.cos3;
+    const S3 = plan.sin3;
+    for (let k = 0; k < quarter; k++) {
+      const p0 = k, p1 = k + quarter, p2 = k + half, p3 = p2 + quarter;
+      const x0r = re[p0], x0i = im[p0], x1r = re[p1], x1i = im[p1];
+      // t0 = t1 = x0, t2 = x1, t3 = −i·x1
+      re[p0] = x0r + x1r; im[p0] = x0i + x1i;
+      let yr = x0r - x1r, yi = x0i - x1i;
+      let wr = C[offB + k], wi = -S[offB + k];
+      re[p1] = yr * wr - yi * wi; im[p1] = yr * wi + yi * wr;
+      yr = x0r + x1i; yi = x0i - x1r;
+      wr = C[offA + k]; wi = -S[offA + k];
+      re[p2] = yr * wr - yi * wi; im[p2] = yr * wi + yi * wr;
+      yr = x0r - x1i; yi = x0i + x1r;
+      wr = C3[off3 + k]; wi = -S3[off3 + k];
+      re[p3] = yr * wr - yi * wi; im[p3] = yr * wi + yi * wr;
+    }
+    size = n >> 2;
+  }
   for (; size >= 4; size >>= 2) {
     const half = size >> 1;
     const quarter = size >> 2;

@@ -92,10 +92,13 @@ export function addMsdSeries(acc: MsdAccumulator, dim: number, series: ArrayLike
     im[t] = v;
     sq[t] += v * v;
   }
-  re.fill(0, T);
-  im.fill(0, T);
+  // fftSize ≥ 2T: entries ≥ fftSize/2 are padding the FFT does not read; zero only [T, fftSize/2).
+  const pruned = acc.fftSize >= 4;
+  const zeroEnd = pruned ? acc.fftSize >> 1 : acc.fftSize;
+  re.fill(0, T, zeroEnd);
+  im.fill(0, T, zeroEnd);
   acc.hasPending[dim] = false;
-  transformForwardBitReversed(acc.plan, re, im);
+  transformForwardBitReversed(acc.plan, re, im, pruned);
   accumulatePairPower(acc.fftSize, acc.plan.mirror, re, im, acc.power[dim]);
 }
 

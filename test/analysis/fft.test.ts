@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDftDirect, createFftPlan, nextPowerOfTwo, transformComplex } from '../../analysis/fft.js';
+import { computeDftDirect, createFftPlan, nextPowerOfTwo, transformComplex, transformForwardBitReversed } from '../../analysis/fft.js';
 import { createRng } from '../../engine/core/rng.js';
 
 function maxAbs(a: Float64Array): number {
@@ -32,6 +32,24 @@ describe('transformComplex', () => {
       }
     });
   }
+
+  it('forward transform with upperHalfZero ignores whatever lies in the upper half (zero padding not read)', () => {
+    for (const n of [4, 8, 32, 1024]) {
+      const rng = createRng(n);
+      const re = new Float64Array(n);
+      const im = new Float64Array(n);
+      for (let i = 0; i < n / 2; i++) { re[i] = rng.nextNormal(); im[i] = rng.nextNormal(); }
+      const ref = computeDftDirect(re, im);
+      const plan = createFftPlan(n);
+      for (let i = n / 2; i < n; i++) { re[i] = 1e6; im[i] = -1e6; } // garbage that must be ignored
+      transformForwardBitReversed(plan, re, im, true);
+      const scale = maxAbs(ref.re) + maxAbs(ref.im);
+      for (let p = 0; p < n; p++) {
+        expect(Math.abs(re[p] - ref.re[plan.rev[p]])).toBeLessThan(1e-12 * scale);
+        expect(Math.abs(im[p] - ref.im[plan.rev[p]])).toBeLessThan(1e-12 * scale);
+      }
+    }
+  });
 
   it('Parseval: Σ|x|² = Σ|X|²/n for n = 2^14', () => {
     const n = 1 << 14;
