@@ -9,6 +9,7 @@ import { diffusionCommand } from './diffusion.js';
 import { arrheniusCommand } from './arrhenius.js';
 import { kmcCommand } from './kmc.js';
 import { fluxCommand } from './flux.js';
+import { stripCommand } from './strip.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand, stripCommand];
