@@ -10,6 +10,8 @@ import { arrheniusCommand } from './arrhenius.js';
 import { kmcCommand } from './kmc.js';
 import { fluxCommand } from './flux.js';
 import { stripCommand } from './strip.js';
+import { hopsCommand } from './hops.js';
+import { synthCommand } from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand, stripCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand, stripCommand, hopsCommand, synthCommand];
