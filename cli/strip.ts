@@ -24,6 +24,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_RATES_PATH = resolve(here, '..', '..', 'data', 'rates', 'li3sb-example.json');
 /** Where Ctrl-C / --stop-after-* write a checkpoint when --checkpoint is not given. */
 const DEFAULT_CHECKPOINT = 'strip-checkpoint.json';
+/** Wall-clock slice of one engine call, s. */
+const SLICE_s = 0.25;
 const PRESETS = ['no-il', 'il-diffusion', 'il-redox'] as const;
 type Preset = (typeof PRESETS)[number];
 
@@ -167,23 +169,35 @@ async function executeRun(run: StripRun, meta: RunMeta, args: StripArgs, label: 
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
-  const pending: Promise<void>[] = [];
   const t0 = performance.now();
+  let lastCheckpoint = t0;
+  const maxEvents = args['stop-after-events'] !== undefined ? run.events + args['stop-after-events'] : undefined;
   let reason: string;
   try {
-    reason = advanceStripRun(run, {
-      onProgress: progress.onProgress,
-      signal: ac.signal,
-      maxEvents: args['stop-after-events'] !== undefined ? run.events + args['stop-after-events'] : undefined,
-      maxWall_s: args['stop-after-s'],
-      checkpointEvery_s: every_s,
-      onCheckpoint: ckptPath ? (r) => void pending.push(writeFileAtomically(ckptPath, checkpointText(r, meta), true)) : undefined,
-    });
+    // The engine runs in wall-clock slices (a pause at a loop top changes nothing: no random draw is made), so
+    // Ctrl-C, the progress bar and periodic checkpoints get the event loop between slices.
+    for (;;) {
+      reason = advanceStripRun(run, { onProgress: progress.onProgress, signal: ac.signal, maxEvents, maxWall_s: SLICE_s });
+      const now = performance.now();
+      if (reason === 'wall') {
+        if (args['stop-after-s'] !== undefined && now - t0 >= args['stop-after-s'] * 1000) break;
+        if (ckptPath && every_s !== undefined && now - lastCheckpoint >= every_s * 1000) {
+          await writeFileAtomically(ckptPath, checkpointText(run, meta), true);
+          lastCheckpoint = now;
+        }
+        await new Promise((r) => setImmediate(r));
+        if (ac.signal.aborted) {
+          reason = 'interrupted';
+          break;
+        }
+        continue;
+      }
+      break;
+    }
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
   }
-  await Promise.all(pending);
   const wall_s = (performance.now() - t0) / 1000;
   let written: string | null = null;
   if (reason === 'interrupted' || reason === 'events' || reason === 'wall') {
