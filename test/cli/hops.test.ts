@@ -98,6 +98,12 @@ describe('liflux hops', () => {
     expect(over.stderr).toContain('already exists; pass --overwrite to replace it');
   });
 
+  it('fails with exit 2 on a real trajectory of another material (LGPS AIMD, data/samples)', () => {
+    const r = runCli(['hops', path.join(repoRoot, 'data/samples/XDATCAR_LGPS_600K.gz'), '--timestep-fs', '2', '--nblock', '10', '--temperature', '600']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('expected only the species of structure li3sb (Li, Sb), found also Ge, P, S');
+  });
+
   it('reads a POSCAR reference structure with --site-labels', () => {
     const a = 6.5445;
     const fcc = [[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]];
