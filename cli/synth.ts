@@ -35,6 +35,7 @@ export interface SynthArgs extends GlobalOptions {
   'frame-interval-ps': number;
   'thermal-sigma-A': number;
   'equilibration-hops'?: number;
+  'transit-ps': number;
   seed: string;
   rates?: string;
   'hop-rates'?: string;
@@ -120,6 +121,7 @@ export const synthCommand: CommandModule<GlobalOptions, SynthArgs> = {
       .option('frames', { type: 'number', demandOption: true, description: 'Stored frames, frames' })
       .option('frame-interval-ps', { type: 'number', demandOption: true, description: 'Time between stored frames, ps' })
       .option('thermal-sigma-A', { type: 'number', default: 0.15, description: 'Gaussian thermal displacement per Cartesian component, Å (standard deviation; 0 = exact sites)' })
+      .option('transit-ps', { type: 'number', default: 0, description: 'Flight time of a hop, ps: frames inside it show the Li between sites (0 = instantaneous hops)' })
       .option('equilibration-hops', { type: 'number', description: 'KMC hops discarded before frame 0, hops (default 20 per site)' })
       .option('seed', { type: 'string', default: '1', description: 'Random seed (any string; unitless)' })
       .option('rates', { type: 'string', description: 'Rates JSON file (path; schema liflux-rates/1); default data/rates/li3sb-example.json' })
@@ -151,14 +153,14 @@ export const synthCommand: CommandModule<GlobalOptions, SynthArgs> = {
     const framework = args['with-sb'] ? createLi3SbFrameworkSites(lattice) : null;
     const opts: KmcTrajectoryOptions = {
       lattice, rates, nVacancies: args.vacancies, nFrames: args.frames, frameInterval_ps: args['frame-interval-ps'],
-      thermalSigma_A: args['thermal-sigma-A'], equilibrationHops: args['equilibration-hops'], seed: args.seed, framework,
+      thermalSigma_A: args['thermal-sigma-A'], equilibrationHops: args['equilibration-hops'], seed: args.seed, framework, transit_ps: args['transit-ps'],
     };
     const ratesPerS = Object.fromEntries(names.map((n, i) => [n, rates.rate_perPs[i] * 1e12]));
     const provenance = {
       synthetic: true,
       generator: 'liflux synth (lattice KMC, engine/kmc/trajectory-sampler.ts): instantaneous hops + independent Gaussian thermal displacements; NOT molecular dynamics',
       lattice: 'li3sb', cells: args.cells, lattice_constant_A: a_A, n_vacancies: args.vacancies, T_K: args.T,
-      frame_interval_ps: args['frame-interval-ps'], thermal_sigma_A: args['thermal-sigma-A'], seed: args.seed,
+      frame_interval_ps: args['frame-interval-ps'], thermal_sigma_A: args['thermal-sigma-A'], transit_ps: args['transit-ps'], seed: args.seed,
       rates_source: ratesSource, rates_perS: ratesPerS, site_energy_O_minus_T_eV: model.siteEnergy_O_minus_T_eV,
       arrhenius: model.arrhenius, with_sb: args['with-sb'],
     };

@@ -51,6 +51,12 @@ export interface KmcTrajectoryOptions {
   framework?: FrameworkSites | null;
   /** Also return the site of every Li in every frame (nFrames × nLi, Int32). */
   recordSites?: boolean;
+  /**
+   * Duration of a hop's flight, ps (default 0: instantaneous). A Li that hopped at time t_h is drawn on the straight
+   * line from its old to its new site at fraction (t − t_h)/transit until it arrives, so frames inside that window show
+   * it between sites (transition states for the residence rule). The KMC clock and occupancies are unaffected.
+   */
+  transit_ps?: number;
 }
 
 export interface KmcTrajectoryHeader {
@@ -112,6 +118,8 @@ function checkOptions(o: KmcTrajectoryOptions): void {
   const eq = o.equilibrationHops ?? 20 * lattice.n_sites;
   if (!Number.isInteger(eq) || eq < 0) throw new InputError(`--equilibration-hops: expected a non-negative integer, found ${eq}`);
   if (o.framework && o.framework.coord_grid.length % 3 !== 0) throw new InputError('framework: expected 3 grid coordinates per atom');
+  const tr = o.transit_ps ?? 0;
+  if (!(tr >= 0) || !Number.isFinite(tr)) throw new InputError(`--transit-ps: expected a non-negative number of ps, found ${tr}`);
 }
 
 /**
@@ -145,6 +153,11 @@ export async function sampleKmcTrajectory(opts: KmcTrajectoryOptions, onFrame: K
   const liSiteArr = Int32Array.from(liSite);
   // Unwrapped integer grid position of each Li.
   const u = new Int32Array(3 * nLi);
+  // Last hop of each Li (time, grid vector) for drawing it in flight.
+  const transit = opts.transit_ps ?? 0;
+  const hopTime = new Float64Array(nLi).fill(-Infinity);
+  const hopVec = new Int32Array(3 * nLi);
+  let clock = 0;
   const resetUnwrapped = () => {
     for (let i = 0; i < nLi; i++) for (let k = 0; k < 3; k++) u[3 * i + k] = coord_grid[3 * liSiteArr[i] + k];
   };
@@ -222,6 +235,10 @@ export async function sampleKmcTrajectory(opts: KmcTrajectoryOptions, onFrame: K
     u[3 * li] -= nbrVec_grid[3 * e];
     u[3 * li + 1] -= nbrVec_grid[3 * e + 1];
     u[3 * li + 2] -= nbrVec_grid[3 * e + 2];
+    hopTime[li] = clock;
+    hopVec[3 * li] = -nbrVec_grid[3 * e];
+    hopVec[3 * li + 1] = -nbrVec_grid[3 * e + 1];
+    hopVec[3 * li + 2] = -nbrVec_grid[3 * e + 2];
     liAt[s] = li;
     liAt[j] = -1;
     liSiteArr[li] = s;
@@ -236,10 +253,14 @@ export async function sampleKmcTrajectory(opts: KmcTrajectoryOptions, onFrame: K
     if ((h & 0xffff) === 0xffff) throwIfAborted(control.signal);
   }
   resetUnwrapped();
+  hopTime.fill(-Infinity);
 
   const emit = async (frame: number): Promise<void> => {
+    const tf = frame * opts.frameInterval_ps;
     for (let i = 0; i < nLi; i++) {
-      for (let k = 0; k < 3; k++) pos[3 * i + k] = u[3 * i + k] * g + (sigma > 0 ? sigma * rng.nextNormal() : 0);
+      // In flight: short of the new site by (1 − progress) of the hop vector.
+      const back = transit > 0 && tf - hopTime[i] < transit ? 1 - (tf - hopTime[i]) / transit : 0;
+      for (let k = 0; k < 3; k++) pos[3 * i + k] = (u[3 * i + k] - back * hopVec[3 * i + k]) * g + (sigma > 0 ? sigma * rng.nextNormal() : 0);
     }
     for (let a = 0; a < nFw; a++) {
       for (let k = 0; k < 3; k++) pos[3 * (nLi + a) + k] = fw!.coord_grid[3 * a + k] * g + (sigma > 0 ? sigma * rng.nextNormal() : 0);
@@ -270,6 +291,7 @@ export async function sampleKmcTrajectory(opts: KmcTrajectoryOptions, onFrame: K
     }
     if (frame >= opts.nFrames) break;
     time = tNext;
+    clock = time;
     applyEvent(rng.nextFloat() * total, true);
   }
   control.onProgress?.(opts.nFrames, opts.nFrames, 'frames');

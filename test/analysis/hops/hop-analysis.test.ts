@@ -13,7 +13,7 @@ import { KB_eVPerK } from '../../../engine/core/constants.js';
 import { runKmcEnsemble } from '../../../engine/kmc/ensemble.js';
 import { createLi3SbLattice } from '../../../engine/lattice/li3sb.js';
 import { createRateModel, evaluateRates } from '../../../engine/rates/rate-model.js';
-import { createExampleModel, synthesizeThroughArrow, zScore } from './synth-helpers.js';
+import { createExampleModel, synthesizeInMemory, synthesizeThroughArrow, zScore } from './synth-helpers.js';
 
 const HOPS = ['TT', 'TO', 'OT'];
 
@@ -177,5 +177,29 @@ describe('hop analysis: round trip through the KMC, the Arrow writer and loadTra
     const sigma = Math.sqrt(d.D_err_cm2PerS ** 2 + o.D_tracer_err_cm2PerS ** 2 + rateScale ** 2);
     expect(zScore(d.D_cm2PerS, o.D_tracer_cm2PerS, sigma)).toBeLessThan(4);
     expect(sigma / o.D_tracer_cm2PerS).toBeLessThan(0.15);
+  });
+});
+
+describe('hop analysis: hops with a flight time and several vacancies (in memory, 548 K)', () => {
+  const T_K = 548;
+  const input = Array.from(evaluateRates(createExampleModel(), T_K).rate_perPs).map((x) => x * 1e12);
+
+  it('hops drawn in flight over 3 frames (transition states outside the cores) still give the input rates (4σ)', async () => {
+    const { traj, truth } = await synthesizeInMemory({ T_K, nFrames: 12000, kDt: 0.01, seed: 2, transitFrames: 3, withSb: false });
+    const r = analyzeHops(traj, { kind: 'li3sb' });
+    expect(r.unassigned_fraction).toBeGreaterThan(0);
+    HOPS.forEach((t, i) => {
+      expect(r.n_hops[t]).toBeGreaterThanOrEqual(0.95 * truth.hopsByType[i]);
+      expect(zScore(r.rates_perS[t], input[i], r.rates_err_perS[t])).toBeLessThan(4);
+    });
+    expect(zScore(r.site_energy_O_minus_T_eV!, 0.05, r.site_energy_err_eV!)).toBeLessThan(4);
+  });
+
+  it('four vacancies: sees 4 vacancies in every frame and recovers the per-event rates (4σ)', async () => {
+    const { traj } = await synthesizeInMemory({ T_K, nFrames: 6000, kDt: 0.01, seed: 1, nVacancies: 4, withSb: false });
+    const r = analyzeHops(traj, { kind: 'li3sb' });
+    expect(r.n_atoms).toBe(92);
+    expect([r.vacancies_min, r.vacancies_mean, r.vacancies_max]).toEqual([4, 4, 4]);
+    HOPS.forEach((t, i) => expect(zScore(r.rates_perS[t], input[i], r.rates_err_perS[t])).toBeLessThan(4));
   });
 });

@@ -36,6 +36,8 @@ export interface SynthSetup {
   cells?: number;
   model?: RateModel;
   recordSites?: boolean;
+  /** Hop flight time in frames (default 0: instantaneous). */
+  transitFrames?: number;
 }
 
 export function buildSynthOptions(s: SynthSetup): { opts: KmcTrajectoryOptions; lattice: Lattice; dt_ps: number } {
@@ -48,7 +50,7 @@ export function buildSynthOptions(s: SynthSetup): { opts: KmcTrajectoryOptions; 
     dt_ps,
     opts: {
       lattice, rates, nVacancies: s.nVacancies ?? 1, nFrames: s.nFrames, frameInterval_ps: dt_ps, thermalSigma_A: s.sigma_A ?? 0.15,
-      seed: s.seed, framework, recordSites: s.recordSites,
+      seed: s.seed, framework, recordSites: s.recordSites, transit_ps: (s.transitFrames ?? 0) * dt_ps,
     },
   };
 }

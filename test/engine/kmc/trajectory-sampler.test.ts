@@ -68,6 +68,31 @@ describe('KMC trajectory sampler', () => {
     }
   });
 
+  it('draws hops in flight along the hop vector when a transit time is set', async () => {
+    const { pos, h, res } = await collect(options({ thermalSigma_A: 0, recordSites: true, transit_ps: 0.05, nFrames: 300, framework: null }));
+    const g = lattice.gridSpacing_A;
+    let inFlight = 0;
+    for (let f = 0; f < 300; f++) {
+      for (let i = 0; i < h.nAtoms; i++) {
+        const s = res.sites![f * h.nAtoms + i];
+        const d = [0, 1, 2].map((k) => {
+          const L = lattice.box_grid[k] * g;
+          const v = pos[(f * h.nAtoms + i) * 3 + k] - lattice.coord_grid[3 * s + k] * g;
+          return Math.abs(v - L * Math.round(v / L));
+        });
+        const nz = d.filter((x) => x > 1e-9);
+        if (nz.length === 0) continue;
+        inFlight++;
+        // short of the destination along a ⟨100⟩ (TT) or ⟨111⟩ (TO/OT) hop vector, by less than one hop
+        expect(nz.length === 1 || nz.length === 3).toBe(true);
+        nz.forEach((x) => expect(Math.abs(x - nz[0])).toBeLessThan(1e-9));
+        expect(Math.hypot(...d)).toBeLessThan(2 * g + 1e-9);
+      }
+    }
+    expect(inFlight).toBeGreaterThan(0);
+    await expect(sampleKmcTrajectory(options({ transit_ps: -1 }), () => {})).rejects.toThrow('--transit-ps: expected a non-negative number of ps, found -1');
+  });
+
   it('thermal displacements have the requested σ (within 4 standard errors of the variance estimate)', async () => {
     const sigma = 0.15;
     const { pos, h, res } = await collect(options({ recordSites: true, nFrames: 200 }));
