@@ -122,6 +122,31 @@ describe('liflux hops', () => {
   });
 });
 
+describe('round trip through the binaries: liflux synth → liflux hops → liflux kmc vs liflux diffusion', () => {
+  it('recovers the input rates and ΔE (4σ), and kmc with the recovered rates gives the D that diffusion measures (4 combined σ)', () => {
+    const traj = path.join(dir, 'roundtrip-548K.arrow');
+    const rates = path.join(dir, 'roundtrip-rates.json');
+    // example model (data/rates/li3sb-example.json) at 548 K; frame interval 1% of the fastest (OT) hop time
+    const s = runCli(['synth', '--T', '548', '--frames', '12000', '--frame-interval-ps', '0.0044', '--with-sb', '--seed', '4', '-o', traj, '--json']);
+    expect(s.status, s.stderr).toBe(0);
+    const input = JSON.parse(s.stdout);
+    const h = runCli(['hops', traj, '--json', '--rates-out', rates]);
+    expect(h.status, h.stderr).toBe(0);
+    const t = JSON.parse(h.stdout).temperatures[0];
+    for (const hop of ['TT', 'TO', 'OT']) expect(Math.abs(t.rates_perS[hop] - input.rates_perS[hop])).toBeLessThan(4 * t.rates_err_perS[hop]);
+    expect(Math.abs(t.site_energy_O_minus_T_eV - input.site_energy_O_minus_T_eV)).toBeLessThan(4 * t.site_energy_err_eV);
+    const k = runCli(['kmc', '--rates', rates, '--T', '548', '--vacancies', '1', '--hops', '1e5', '--replicas', '8', '--seed', '7', '--json']);
+    expect(k.status, k.stderr).toBe(0);
+    const kmc = JSON.parse(k.stdout);
+    const d = runCli(['diffusion', traj, '--species', 'Li', '--json']);
+    expect(d.status, d.stderr).toBe(0);
+    const md = JSON.parse(d.stdout);
+    // combined: MD fit error, KMC replica error, and the recovered rates' overall scale (1/√n_hops sets the KMC clock)
+    const sigma = Math.sqrt(md.D_err_cm2PerS ** 2 + kmc.D_tracer_err_cm2PerS ** 2 + (kmc.D_tracer_cm2PerS / Math.sqrt(t.n_hops_total)) ** 2);
+    expect(Math.abs(md.D_cm2PerS - kmc.D_tracer_cm2PerS)).toBeLessThan(4 * sigma);
+  });
+});
+
 describe('liflux synth', () => {
   it('regenerates the bundled demo trajectory exactly from the command recorded in data/demo/generate.sh', () => {
     const script = readFileSync(path.join(repoRoot, 'data', 'demo', 'generate.sh'), 'utf8');
