@@ -43,12 +43,12 @@ export function parsePoscar(text: string, file = 'POSCAR'): PoscarStructure {
   if (scale.length === 3) {
     for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) cell[3 * r + k] *= scale[k];
   } else if (scale[0] < 0) {
-    const f = Math.cbrt(-scale[0] / Math.abs(det3(cell)));
+    const f = Math.cbrt(-scale[0] / Math.abs(computeDeterminant3(cell)));
     for (let i = 0; i < 9; i++) cell[i] *= f;
   } else {
     for (let i = 0; i < 9; i++) cell[i] *= scale[0];
   }
-  if (!(Math.abs(det3(cell)) > 0)) throw new InputError('expected three independent lattice vectors, found a degenerate cell', { file, line: ln });
+  if (!(Math.abs(computeDeterminant3(cell)) > 0)) throw new InputError('expected three independent lattice vectors, found a degenerate cell', { file, line: ln });
   let t = tokens(next('species names or counts'));
   let names: string[];
   if (t.length > 0 && t.every(isNum)) {
@@ -74,7 +74,7 @@ export function parsePoscar(text: string, file = 'POSCAR'): PoscarStructure {
     for (let k = 0; k < counts[i]; k++) species.push(s);
   });
   const frac = new Float64Array(3 * nAtoms);
-  const inv = invert3(cell);
+  const inv = invertMatrix3(cell);
   for (let a = 0; a < nAtoms; a++) {
     const c = tokens(next(`coordinates of atom ${a + 1} of ${nAtoms}`));
     if (c.length < 3 || !c.slice(0, 3).every(isNum)) throw new InputError(`expected 3 coordinates for atom ${a + 1} of ${nAtoms}, found ${quoteFound(lines[ln - 1])}`, { file, line: ln });
@@ -108,13 +108,13 @@ export function readPoscar(path: string): PoscarStructure {
 }
 
 /** Determinant of a row-major 3×3 matrix. */
-export function det3(m: ArrayLike<number>): number {
+export function computeDeterminant3(m: ArrayLike<number>): number {
   return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
 }
 
 /** Inverse of a row-major 3×3 matrix (fractional = Cartesian · inverse for row-vector cells). */
-export function invert3(m: ArrayLike<number>, out = new Float64Array(9)): Float64Array {
-  const d = det3(m);
+export function invertMatrix3(m: ArrayLike<number>, out = new Float64Array(9)): Float64Array {
+  const d = computeDeterminant3(m);
   out[0] = (m[4] * m[8] - m[5] * m[7]) / d;
   out[1] = (m[2] * m[7] - m[1] * m[8]) / d;
   out[2] = (m[1] * m[5] - m[2] * m[4]) / d;

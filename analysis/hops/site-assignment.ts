@@ -23,7 +23,7 @@
 import { InputError } from '../../engine/core/errors.js';
 import { createLi3SbLattice, LI3SB_LATTICE_CONSTANT_A } from '../../engine/lattice/li3sb.js';
 import type { Trajectory } from '../trajectory.js';
-import { invert3, type PoscarStructure } from './poscar.js';
+import { invertMatrix3, type PoscarStructure } from './poscar.js';
 
 /** Reference sites replicated to a trajectory's supercell, with the hop neighbour list. */
 export interface ReferenceSites {
@@ -307,7 +307,7 @@ export function findNearestSites(traj: Trajectory, atoms: number[], frac: Float6
   const quick = 0.45 * minSiteDistance_A;
   for (let f = 0; f < traj.nFrames; f++) {
     const co = 9 * f;
-    invert3(traj.cells_A.subarray(co, co + 9), inv);
+    invertMatrix3(traj.cells_A.subarray(co, co + 9), inv);
     const cell = traj.cells_A;
     for (let i = 0; i < nA; i++) {
       const p = (f * traj.nAtoms + atoms[i]) * 3;
