@@ -22,3 +22,4 @@ export * from './strip/clusters.js';
 export * from './strip/strip-kmc.js';
 export * from './strip/checkpoint.js';
 export * from './strip/presets.js';
+export * from './strip/strip-gpu.js';
