@@ -16,6 +16,8 @@ import { readRatesFile, selectRateModel } from '../engine/rates/rates-file.js';
 import { restoreStripRun, serializeStripRun } from '../engine/strip/checkpoint.js';
 import { createStripConfig, DEFAULT_AUTO_RATE_RATIO, DEFAULT_STRIP_T_K, type StripPresetOptions } from '../engine/strip/presets.js';
 import { advanceStripRun, createStripRun, summarizeStripRun, type StripResult, type StripRun } from '../engine/strip/strip-kmc.js';
+import { advanceStripRunParallel, createStripGpuRunner, type StripGpuRunner } from '../engine/strip/strip-gpu.js';
+import { detectWebGpu } from '../engine/backends/select-backend.js';
 import { createProgress, fmt, formatTable, printJson, writeAtomically, writeFileAtomically, type GlobalOptions } from './output.js';
 import { renderSvg, type PlotSpec } from './plot.js';
 
@@ -68,6 +70,8 @@ export interface StripArgs extends GlobalOptions {
   table?: string;
   plot?: string;
   ccd?: boolean;
+  backend?: string;
+  epsilon?: number;
 }
 
 function parseNumberList(text: string | undefined, what: string, unit: string): number[] {
@@ -157,7 +161,7 @@ function checkpointText(run: StripRun, meta: RunMeta): string {
 }
 
 /** Run to a stop; handles Ctrl-C, periodic checkpoints, --stop-after-*. */
-async function executeRun(run: StripRun, meta: RunMeta, args: StripArgs, label: string): Promise<{ wall_s: number; interrupted: boolean; checkpointWritten: string | null }> {
+async function executeRun(run: StripRun, meta: RunMeta, args: StripArgs, label: string, runner: StripGpuRunner | null): Promise<{ wall_s: number; interrupted: boolean; checkpointWritten: string | null }> {
   const ckptPath = args.checkpoint;
   const every_s = parseDuration_s(args.every);
   if (every_s !== undefined && ckptPath === undefined) throw new InputError('--every: expected --checkpoint <file> to say where to write, found none');
@@ -177,7 +181,8 @@ async function executeRun(run: StripRun, meta: RunMeta, args: StripArgs, label: 
     // The engine runs in wall-clock slices (a pause at a loop top changes nothing: no random draw is made), so
     // Ctrl-C, the progress bar and periodic checkpoints get the event loop between slices.
     for (;;) {
-      reason = advanceStripRun(run, { onProgress: progress.onProgress, signal: ac.signal, maxEvents, maxWall_s: SLICE_s });
+      const control = { onProgress: progress.onProgress, signal: ac.signal, maxEvents, maxWall_s: SLICE_s };
+      reason = runner ? await advanceStripRunParallel(run, runner, control) : advanceStripRun(run, control);
       const now = performance.now();
       if (reason === 'wall') {
         if (args['stop-after-s'] !== undefined && now - t0 >= args['stop-after-s'] * 1000) break;
@@ -318,6 +323,7 @@ function resultJson(r: StripResult, extra: Record<string, unknown>): Record<stri
   return { ...r, backend: 'ts', ...extra };
 }
 
+
 async function handleRun(args: StripArgs): Promise<void> {
   let run: StripRun;
   let meta: RunMeta;
@@ -344,7 +350,21 @@ async function handleRun(args: StripArgs): Promise<void> {
   for (const p of [args['series-out']]) if (p !== undefined && existsSync(p) && !args.overwrite) throw new InputError(`output ${p} already exists; pass --overwrite to replace it`);
   if (args['series-out'] !== undefined && !/\.(csv|json|arrow)$/.test(args['series-out'])) throw new InputError(`--series-out: expected a file name ending in .csv, .json or .arrow, found ${args['series-out']}`);
   const startEvents = run.events;
-  const exec = await executeRun(run, meta, args, `strip ${run.config.preset}`);
+  const backendArg = args.backend ?? 'ts';
+  if (backendArg !== 'ts' && backendArg !== 'gpu') throw new InputError(`--backend: expected ts or gpu, found ${JSON.stringify(backendArg)}`);
+  let runner: StripGpuRunner | null = null;
+  let backend = 'ts';
+  if (backendArg === 'gpu') {
+    const mode = (await detectWebGpu()) ? 'webgpu' : 'webasm';
+    runner = createStripGpuRunner(run, { mode, epsilon: args.epsilon });
+    backend = `gpu (gpu.js ${mode}, synchronous sublattice, ε = ${args.epsilon ?? 0.1})`;
+  }
+  let exec;
+  try {
+    exec = await executeRun(run, meta, args, `strip ${run.config.preset}`, runner);
+  } finally {
+    runner?.destroy();
+  }
   const result = summarizeStripRun(run);
   const evps = (result.events - startEvents) / Math.max(exec.wall_s, 1e-9);
   if (args['series-out']) await writeSeries(args['series-out'], run, result, true);
@@ -352,7 +372,7 @@ async function handleRun(args: StripArgs): Promise<void> {
   if (exec.interrupted) {
     throw new CancelledError(`interrupted at ${result.events} events (t = ${fmt(result.time_s, 4)} s); checkpoint written to ${exec.checkpointWritten} (continue with --resume ${exec.checkpointWritten})`);
   }
-  const extra = { events_per_second: evps, wall_s: exec.wall_s, supply_limit_mAPerCm2: meta.supply_limit_mAPerCm2, checkpoint: exec.checkpointWritten, images, notes: meta.notes, rates: meta.rates };
+  const extra = { backend, events_per_second: evps, wall_s: exec.wall_s, supply_limit_mAPerCm2: meta.supply_limit_mAPerCm2, checkpoint: exec.checkpointWritten, images, notes: meta.notes, rates: meta.rates };
   if (args.json) printJson(resultJson(result, extra));
   else {
     process.stdout.write(`${formatResult(result, meta.notes, extra)}\n`);
@@ -499,6 +519,8 @@ export const stripCommand: CommandModule<GlobalOptions, StripArgs> = {
       .option('table', { type: 'string', description: 'sweep: CSV table of t_void(j, M) (path)' })
       .option('plot', { type: 'string', description: 'sweep: SVG plot of t_void vs current (path)' })
       .option('ccd', { type: 'boolean', description: 'sweep: also run the CCD program per preset (boolean; default true)' })
+      .option('backend', { type: 'string', choices: ['ts', 'gpu'], description: 'ts: exact BKL reference (default); gpu: synchronous-sublattice parallel path on gpu.js (webgpu if available, else webasm; ε_vv = 0, no redox, constant current; resume is exact only with ts) (unitless)' })
+      .option('epsilon', { type: 'number', description: 'gpu backend: controlled-error parameter ε = τ·R_max (unitless, default 0.1)' })
       .option('overwrite', { type: 'boolean', default: false, description: 'Replace existing output files (boolean)' }) as unknown as Argv<StripArgs>,
   handler: async (args) => {
     if (args.action === 'sweep') await handleSweep(args);

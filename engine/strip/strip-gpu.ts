@@ -22,7 +22,7 @@
 import { createRng } from '../core/rng.js';
 import { InputError } from '../core/errors.js';
 import { loadGpuJs, type GpuMode } from '../backends/gpu-kernel.js';
-import type { StripRun } from './strip-kmc.js';
+import { recordStripSample, recomputeDerivedState, type StripControl, type StripRun } from './strip-kmc.js';
 
 export interface StripGpuTables {
   n: number;
@@ -268,8 +268,8 @@ export interface StripGpuRunner {
   tau_ps: number;
   tables: StripGpuTables;
   mode: GpuMode | 'twin';
-  /** Advance `cycles` cycles (all colours once each); returns the number of occupancy changes. */
-  advance(cycles: number): Promise<{ changes: number; filled: number; emptied: number }>;
+  /** Advance `cycles` cycles (all colours once each); returns the occupancy changes and the strips counted. */
+  advance(cycles: number): Promise<{ changes: number; filled: number; emptied: number; strips: number }>;
   destroy(): void;
 }
 
@@ -306,6 +306,8 @@ export function createStripGpuRunner(run: StripRun, options: StripGpuOptions = {
       let changes = 0;
       let filled = 0;
       let emptied = 0;
+      let strips = 0;
+      const isBottom = run.slab.isBottom;
       for (let c = 0; c < cycles; c++) {
         for (let k = order.length - 1; k > 0; k--) {
           const r = hostRng.nextInt(k + 1);
@@ -322,7 +324,10 @@ export function createStripGpuRunner(run: StripRun, options: StripGpuOptions = {
             if (next[i] !== occ[i]) {
               changes++;
               if (next[i] > 0.5) filled++;
-              else emptied++;
+              else {
+                emptied++;
+                if (isBottom[i] && tables.color[i] === color) strips++;
+              }
             }
           }
           occ = Float32Array.from(next);
@@ -330,10 +335,44 @@ export function createStripGpuRunner(run: StripRun, options: StripGpuOptions = {
         run.t_ps += tau_ps;
       }
       for (let i = 0; i < occ.length; i++) run.occ[i] = occ[i] > 0.5 ? 1 : 0;
-      return { changes, filled, emptied };
+      run.stripped += strips;
+      run.supplied += filled - emptied + strips;
+      run.events += Math.max(filled, emptied);
+      return { changes, filled, emptied, strips };
     },
     destroy() {
       gpu?.destroy();
     },
   };
+}
+
+/**
+ * Advance a run with the parallel path until a stop: 'void' (stopAtVoid), 'capacity', 'time', 'wall',
+ * 'interrupted', 'events'. Constant-current programs only (the rates are frozen in the tables). Samples as the
+ * BKL engine does (same void criterion), at cycle granularity; `events` counts max(filled, emptied) per colour step.
+ */
+export async function advanceStripRunParallel(run: StripRun, runner: StripGpuRunner, control: StripControl = {}): Promise<string> {
+  const cfg = run.config;
+  if (cfg.program.length !== 1) throw new InputError('gpu strip path: expected a constant-current program (use the ts backend for --program ccd or --off-after-s), found a multi-step program');
+  const t0 = Date.now();
+  const stopStripped = cfg.stopStrippedSites ?? Infinity;
+  const stopTime = cfg.stopTime_ps ?? Infinity;
+  const maxEvents = control.maxEvents ?? Infinity;
+  for (;;) {
+    if (run.voidEvent !== null && cfg.stopAtVoid) return (run.stopReason = 'void');
+    if (run.stripped >= stopStripped) return (run.stopReason = 'capacity');
+    if (run.t_ps >= stopTime) return (run.stopReason = 'time');
+    if (run.events >= maxEvents) return (run.stopReason = 'events');
+    if (control.signal?.aborted) return (run.stopReason = 'interrupted');
+    if (control.maxWall_s !== undefined && Date.now() - t0 >= control.maxWall_s * 1000) return (run.stopReason = 'wall');
+    const until = Math.min(run.nextSample_ps, stopTime);
+    const cycles = Math.max(1, Math.min(64, Math.ceil((until - run.t_ps) / runner.tau_ps)));
+    await runner.advance(cycles);
+    recomputeDerivedState(run);
+    if (run.t_ps >= run.nextSample_ps) {
+      recordStripSample(run);
+      run.nextSample_ps = run.t_ps + run.sampleInterval_ps;
+    }
+    if (cfg.stopStrippedSites !== null) control.onProgress?.(Math.min(run.stripped, stopStripped), stopStripped);
+  }
 }

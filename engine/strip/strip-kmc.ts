@@ -536,8 +536,8 @@ function selectLeaf(tree: SumTree, target: number): [number, number] {
   return [i, target];
 }
 
-/** Record a sample (clusters, fractions) and update the void criterion. */
-function takeSample(run: StripRun): void {
+/** Record a sample (clusters, fractions) at run.t_ps and update the void criterion (counts must be current). */
+export function recordStripSample(run: StripRun): void {
   const s = run.slab;
   const cl = analyzeVacancyClusters(s.lattice, run.occ, s.isBottom, s.isTop, run.scratch);
   run.lastClusters = { largest: cl.largest_sites, largestFace: cl.largestFace_sites };
@@ -654,7 +654,7 @@ export function advanceStripRun(run: StripRun, control: StripControl = {}): stri
         run.nextImage++;
       }
       if (run.nextSample_ps <= run.t_ps) {
-        takeSample(run);
+        recordStripSample(run);
         run.nextSample_ps = run.t_ps + run.sampleInterval_ps;
       }
       if (run.stepEnd_ps <= run.t_ps && run.stepIndex + 1 < cfg.program.length) beginStep(run, run.stepIndex + 1);

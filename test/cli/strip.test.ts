@@ -113,6 +113,15 @@ describe('liflux strip', () => {
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg/);
   }, 60000);
 
+  it('--backend gpu runs the synchronous-sublattice path on gpu.js and reports it', () => {
+    const r = runCli(['strip', '--preset', 'no-il', '--cells', '4,4,3', '--current', '300', '--backend', 'gpu', '--json', '--quiet'], dir);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.backend).toMatch(/^gpu \(gpu.js (webasm|webgpu), synchronous sublattice, ε = 0.1\)$/);
+    expect(o.stripped_sites).toBeGreaterThan(0);
+    expect(['void', 'capacity']).toContain(o.stop_reason);
+  }, 60000);
+
   it('bad input exits 2 with a located message', () => {
     const cases: [string[], RegExp][] = [
       [['strip', '--current', '5'], /--preset: expected no-il, il-diffusion or il-redox, found none/],
@@ -126,6 +135,8 @@ describe('liflux strip', () => {
       [['strip', '--preset', 'no-il', '--redox'], /--redox: expected an interlayer preset \(il-diffusion, il-redox\), found no-il/],
       [['strip', '--preset', 'no-il', '--supply', 'lots'], /--supply: expected inf, limit or a positive supply current density in mA\/cm², found "lots"/],
       [['strip', '--preset', 'il-redox', '--rates', 'nope.json'], /nope.json/],
+      [['strip', '--preset', 'il-redox', '--backend', 'gpu'], /gpu strip path: expected the redox channel off/],
+      [['strip', '--preset', 'no-il', '--backend', 'gpu', '--program', 'ccd'], /gpu strip path: expected a constant-current program/],
     ];
     writeFileSync(path.join(dir, 'bad.json'), '{"schema": "x"}');
     cases.push([['strip', '--resume', 'bad.json'], /bad.json: expected a checkpoint with schema "liflux-strip-checkpoint\/1", found "x"/]);
