@@ -118,6 +118,7 @@ describe('strip KMC: diffusion-equation limits (ε_vv = 0, no redox)', () => {
     for (let k = 0; k < L - 1; k++) {
       const [m, se] = meanAndSe(per.map((p) => p[k]));
       const exact = c0 - k * delta;
+      if (process.env.LIFLUX_REPORT) console.log(`layer ${k}: KMC ${m.toFixed(4)} ± ${se.toFixed(4)}, linear ${exact.toFixed(4)}`);
       // 4 standard errors over 8 replicas (each a time average over 200 samples)
       expect(Math.abs(m - exact)).toBeLessThan(4 * se + 1e-3);
     }
@@ -191,6 +192,7 @@ describe('strip KMC: explicit hop-rate rescaling converges as s → 1', () => {
       got.push(meanAndSe(vals));
       exact.push(integrateLayers(L, W_PER_PS * s, ks, kSup, 400 / (W_PER_PS * s))[0]);
     }
+    if (process.env.LIFLUX_REPORT) got.forEach(([m, se], i) => console.log(`s=${scales[i]}: c0 ${m.toFixed(4)} ± ${se.toFixed(4)}, exact ${exact[i].toFixed(4)}`));
     // each scale agrees with its exact steady state (4 SE over 6 replicas)
     got.forEach(([m, se], i) => expect(Math.abs(m - exact[i])).toBeLessThan(4 * se + 2e-3));
     // the error made by rescaling, |c0(s) − c0(1)|, decreases monotonically as s → 1 (beyond 2 SE of the difference)
@@ -214,6 +216,20 @@ describe('strip KMC: bookkeeping', () => {
     for (const o of run.occ) if (o === 0) count++;
     expect(count).toBe(run.vacancies);
     expect(r.redox_events).toBeGreaterThan(0);
+  });
+
+  it('after the current is switched off the hot-spot recovers: recovery time = first time its vacancies halve', () => {
+    const cells: [number, number, number] = [4, 4, 4];
+    const current = currentFor(0.5 * W_PER_PS, cells);
+    const run = createStripRun(makeConfig({ cells, focusing_M: 5, width_A: 4, program: [{ current_mAPerCm2: current, duration_ps: 30 / W_PER_PS }, { current_mAPerCm2: 0, duration_ps: Infinity }], stopTime_ps: 200 / W_PER_PS }));
+    advanceStripRun(run);
+    const r = summarizeStripRun(run);
+    expect(r.stop_reason).toBe('time');
+    expect(run.recovery).not.toBeNull();
+    expect(run.recovery!.vacanciesAtOff).toBeGreaterThan(0);
+    expect(r.recovery_time_s).toBeGreaterThan(0);
+    expect(r.recovery_time_s!).toBeLessThan(170 / W_PER_PS * 1e-12);
+    expect(r.stripped_sites).toBeGreaterThan(0);
   });
 
   it('same seed, same run; different seed, different run', () => {
