@@ -176,10 +176,8 @@ export function createStripRun(config: StripConfig): StripRun {
     throw new InputError(`hop rates: expected ${lat.hopTypeNames.length} (${lat.hopTypeNames.join(', ')}), found ${config.hopRates_perPs.length}`);
   }
   const n = lat.n_sites;
-  const nTypes = lat.siteTypeNames.length;
   const scale0 = config.program[0].hopRateScale ?? config.hopRateScale;
   const hopIn = computeHopInRates(lat, config.hopRates_perPs, scale0);
-  void nTypes;
   const kT = KB_eVPerK * config.T_K;
   const bindingFactor = new Float64Array(2 * FAC_OFFSET + 1);
   for (let d = -FAC_OFFSET; d <= FAC_OFFSET; d++) bindingFactor[d + FAC_OFFSET] = Math.exp((config.vvBinding_eV * d) / (2 * kT));

@@ -83,12 +83,16 @@ describe('liflux strip', () => {
     expect(again.stderr).toMatch(/already exists; pass --overwrite/);
   }, 60000);
 
-  it('Ctrl-C writes a checkpoint and exits 130; the checkpoint resumes', async () => {
+  it('--every writes checkpoints while running; Ctrl-C writes one and exits 130; the checkpoint resumes', async () => {
     const ck = path.join(dir, 'int.json');
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli/main.js'), 'strip', '--preset', 'no-il', '--current', '5', '--stop-time-s', '100', '--quiet', '--checkpoint', ck], { cwd: dir });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli/main.js'), 'strip', '--preset', 'no-il', '--current', '5', '--stop-time-s', '100', '--quiet', '--checkpoint', ck, '--every', '0.5s'], { cwd: dir });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 2500));
+    const start = Date.now();
+    while (!existsSync(ck) && Date.now() - start < 20000) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(ck)).toBe(true); // written by --every before any interrupt
+    expect(child.exitCode).toBeNull();
+    await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(130);
