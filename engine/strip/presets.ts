@@ -139,10 +139,12 @@ export function createStripConfig(o: StripPresetOptions): { config: StripConfig;
     if (!(ratio > 0)) throw new InputError(`--auto-rate-ratio: expected a positive ratio, found ${ratio}`);
     s = Math.min(1, (ratio * kStripPeak_perS) / kHopMax_perS);
     if (program.length > 1) {
-      // per step, so low CCD steps are not simulated at a needlessly large hop/strip ratio
+      // per step, so low CCD steps are not simulated at a needlessly large hop/strip ratio; with the current off
+      // there is nothing to bridge, so the recovery runs at the true hop rates (s = 1)
       for (const step of program) {
-        if (step.current_mAPerCm2 > 0) step.hopRateScale = Math.min(1, (ratio * kStripPeak_perS * step.current_mAPerCm2) / (jMax * kHopMax_perS));
+        step.hopRateScale = step.current_mAPerCm2 > 0 ? Math.min(1, (ratio * kStripPeak_perS * step.current_mAPerCm2) / (jMax * kHopMax_perS)) : 1;
       }
+      if (o.offAfter_s !== undefined) notes.push('after --off-after-s the hop rates are unscaled (s = 1) and the run stops when the hot-spot has recovered');
     }
     notes.push(`hop-rate-scale auto: s = ${s.toPrecision(3)} (fastest hop ${kHopMax_perS.toPrecision(3)}/s vs peak stripping ${kStripPeak_perS.toPrecision(3)}/s per site, target ratio ${ratio})`);
   } else {
@@ -189,6 +191,7 @@ export function createStripConfig(o: StripPresetOptions): { config: StripConfig;
     stopTime_ps,
     stopStrippedSites,
     stopAtVoid: o.stopAtVoid ?? true,
+    stopAtRecovery: o.offAfter_s !== undefined,
     imageTimes_ps: (o.imageTimes_s ?? []).map((t) => t * 1e12).sort((a, b) => a - b),
     seed: o.seed ?? '1',
   };

@@ -70,6 +70,8 @@ export interface StripConfig {
   stopTime_ps: number | null;
   stopStrippedSites: number | null;
   stopAtVoid: boolean;
+  /** Stop once a depleted hot-spot has recovered after the current was switched off. */
+  stopAtRecovery?: boolean;
   imageTimes_ps: number[];
   seed: string;
 }
@@ -583,6 +585,7 @@ function beginStep(run: StripRun, index: number): void {
   if (run.nextSample_ps > run.t_ps + run.sampleInterval_ps) run.nextSample_ps = run.t_ps + run.sampleInterval_ps;
   if (prev > 0 && run.current_mAPerCm2 === 0 && run.recovery === null) {
     run.recovery = { tOff_ps: run.t_ps, vacanciesAtOff: run.hotspotVacancies, time_ps: run.hotspotVacancies === 0 ? 0 : null };
+    if (run.recovery.time_ps === 0 && run.config.stopAtRecovery) run.stopReason = 'recovered';
   }
   const scale = prog[index].hopRateScale ?? run.config.hopRateScale;
   if (scale !== run.hopRateScale) {
@@ -664,7 +667,10 @@ export function advanceStripRun(run: StripRun, control: StripControl = {}): stri
     executeEvent(run, site, residual);
     run.events++;
     const rec = run.recovery;
-    if (rec !== null && rec.time_ps === null && run.hotspotVacancies * 2 <= rec.vacanciesAtOff) rec.time_ps = run.t_ps - rec.tOff_ps;
+    if (rec !== null && rec.time_ps === null && run.hotspotVacancies * 2 <= rec.vacanciesAtOff) {
+      rec.time_ps = run.t_ps - rec.tOff_ps;
+      if (cfg.stopAtRecovery) run.stopReason = 'recovered';
+    }
   }
 }
 

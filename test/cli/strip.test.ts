@@ -117,6 +117,16 @@ describe('liflux strip', () => {
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg/);
   }, 60000);
 
+  it('--off-after-s: the current stops, hops run unscaled, and the run ends when the hot-spot has recovered', () => {
+    const r = runCli(['strip', '--preset', 'il-redox', '--cells', '4,4,2', '--current', '60', '--off-after-s', '0.002', '--stop-time-s', '1', '--json', '--quiet'], dir);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.stop_reason).toBe('recovered');
+    expect(o.hop_rate_scale).toBe(1);
+    expect(o.recovery_time_s).toBeGreaterThan(0);
+    expect(o.time_s).toBeGreaterThan(0.002);
+  }, 60000);
+
   it('--backend gpu runs the synchronous-sublattice path on gpu.js and reports it', () => {
     const r = runCli(['strip', '--preset', 'no-il', '--cells', '4,4,3', '--current', '300', '--backend', 'gpu', '--json', '--quiet'], dir);
     expect(r.status).toBe(0);
