@@ -130,6 +130,9 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
   const speciesFilter = options.species && options.species.length > 0 ? options.species : null;
 
   let nAtomsFile = -1;
+  /** Species of the first selected frame (copy) and the last species array seen (readers reuse it). */
+  let firstSpecies: string[] = [];
+  let lastSpeciesRef: string[] | null = null;
   let keep = null as Int32Array | null;
   let speciesKept: string[] = [];
   let unwrapper: Unwrapper | null = null;
@@ -212,6 +215,8 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
 
   const setup = (frame: RawFrame): void => {
     nAtomsFile = frame.species.length;
+    firstSpecies = frame.species.slice();
+    lastSpeciesRef = frame.species;
     if (speciesFilter) {
       const present = new Set(frame.species);
       for (const s of speciesFilter) {
@@ -271,6 +276,17 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
           file: path,
           line: frame.line,
         });
+      }
+      if (frame.species !== lastSpeciesRef) {
+        // Readers reuse one species array while it does not change: compare only when a new array arrives.
+        const firstAt = firstSpecies.findIndex((s, i) => s !== frame.species[i]);
+        if (firstAt >= 0) {
+          throw new InputError(
+            `frame ${r}: expected the species of the first frame for every atom, found atom ${firstAt} is ${frame.species[firstAt]} (was ${firstSpecies[firstAt]}); same atom count, different species order or content`,
+            { file: path, line: frame.line },
+          );
+        }
+        lastSpeciesRef = frame.species;
       }
       let coords: Float64Array = frame.coords;
       if (keep) {

@@ -193,3 +193,27 @@ describe('--every subsamples after unwrapping', () => {
     expect(r.ingest?.maxJumpFraction).toBeCloseTo(0.3, 9);
   });
 });
+
+describe('species consistency between frames', () => {
+  const xyz = (names: string[]): string =>
+    `${names.length}\nLattice="10 0 0 0 10 0 0 0 10" Properties=species:S:1:pos:R:3 pbc="T T T" time=0\n` +
+    names.map((s, i) => `${s} ${i + 1}.0 1.0 1.0`).join('\n') +
+    '\n';
+
+  it('same atom count but a different species order is an InputError naming file:line and frame', async () => {
+    const f = path.join(tmp.dir, 'species-swap.xyz');
+    writeFileSync(f, xyz(['Li', 'Li', 'S']) + xyz(['Li', 'S', 'Li']));
+    // Frame 1 starts at line 6 (2 header lines + 3 atoms per frame); atom 1 changes from Li to S.
+    await expect(loadTrajectory(f, { timestep_fs: 1 })).rejects.toThrow(
+      `${f}:6: frame 1: expected the species of the first frame for every atom, found atom 1 is S (was Li); same atom count, different species order or content`,
+    );
+  });
+
+  it('a new but equal species array is accepted', async () => {
+    const f = path.join(tmp.dir, 'species-same.xyz');
+    writeFileSync(f, xyz(['Li', 'S', 'Li']) + xyz(['Li', 'S', 'Li']) + xyz(['Li', 'S', 'Li']));
+    const { trajectory: t } = await loadTrajectory(f, { timestep_fs: 1 });
+    expect(t.nFrames).toBe(3);
+    expect(t.species).toEqual(['Li', 'S', 'Li']);
+  });
+});
