@@ -18,6 +18,15 @@ interface XdatcarHeader {
   species: string[];
   counts: number[];
   nAtoms: number;
+  /** Factors for Cartesian coordinates along x, y, z (VASP: the same scaling as the lattice). */
+  coordScale: Float64Array;
+}
+
+/** Thrown by readHeader when the input ends inside a header (caught where a repeated header is read). */
+class HeaderTruncated extends Error {
+  constructor(readonly what: string, readonly line: number) {
+    super(what);
+  }
 }
 
 /** Read one header (comment already consumed); `line` is the comment line's number. */
@@ -25,30 +34,40 @@ async function readHeader(input: LineReader, comment: string): Promise<XdatcarHe
   const file = input.file;
   const need = async (what: string): Promise<string> => {
     const l = await input.next();
-    if (l === null) failExpected(what, 'end of file', { file, line: input.lineNumber + 1 });
+    if (l === null) throw new HeaderTruncated(what, input.lineNumber + 1);
     return l;
+  };
+  // A header line that does not parse and is the last line of the input was cut mid-write.
+  const cutOff = async (what: string): Promise<void> => {
+    if ((await input.peek()) === null) throw new HeaderTruncated(what, input.lineNumber);
   };
   const scaleLine = await need('scale factor line');
   const scaleTok = splitTokens(scaleLine);
   if (!(scaleTok.length === 1 || scaleTok.length === 3) || !scaleTok.every(isNumberToken)) {
+    await cutOff('scale factor line');
     failExpected('scale factor (1 or 3 numbers)', quoteFound(scaleLine), { file, line: input.lineNumber });
   }
   const scale = scaleTok.map(Number);
   const cell = new Float64Array(9);
+  const coordScale = new Float64Array(3);
   for (let r = 0; r < 3; r++) {
     const l = await need(`lattice vector ${r + 1}`);
     if (scanNumbers(l, cell, 3 * r, 3) < 0) {
+      await cutOff(`lattice vector ${r + 1}`);
       failExpected(`lattice vector ${r + 1} (3 numbers)`, quoteFound(l), { file, line: input.lineNumber });
     }
   }
   if (scale.length === 3) {
     for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) cell[3 * r + k] *= scale[k];
+    coordScale.set(scale);
   } else if (scale[0] < 0) {
     const v = Math.abs(det3(cell));
     const f = Math.cbrt(-scale[0] / v);
     for (let i = 0; i < 9; i++) cell[i] *= f;
+    coordScale.fill(f);
   } else {
     for (let i = 0; i < 9; i++) cell[i] *= scale[0];
+    coordScale.fill(scale[0]);
   }
   let l = await need('species names or counts');
   let tokens = splitTokens(l);
@@ -69,13 +88,14 @@ async function readHeader(input: LineReader, comment: string): Promise<XdatcarHe
     l = await need('atom counts');
     tokens = splitTokens(l);
     if (tokens.length !== species.length || !tokens.every((t) => /^\d+$/.test(t))) {
+      await cutOff('atom counts');
       failExpected(`${species.length} atom counts`, quoteFound(l), { file, line: countLine });
     }
     counts = tokens.map(Number);
   }
   const nAtoms = counts.reduce((a, b) => a + b, 0);
   if (nAtoms <= 0) failExpected('a positive number of atoms', String(nAtoms), { file, line: input.lineNumber });
-  return { cell_A: cell, species, counts, nAtoms };
+  return { cell_A: cell, species, counts, nAtoms, coordScale };
 }
 
 function det3(m: ArrayLike<number>): number {
@@ -111,7 +131,14 @@ export const readXdatcar: FrameReader = async function* (
   const file = input.file;
   const first = await input.next();
   if (first === null) throw new InputError('expected an XDATCAR header, found an empty file', { file, line: 1 });
-  let header = await readHeader(input, first);
+  let header: XdatcarHeader;
+  try {
+    header = await readHeader(input, first);
+  } catch (err) {
+    // No complete header: nothing to keep, so this is an error even without --strict.
+    if (err instanceof HeaderTruncated) failExpected(err.what, 'end of file', { file, line: err.line });
+    throw err;
+  }
   const species = expandSpecies(header);
   const nAtoms = header.nAtoms;
   let frameIndex = 0;
@@ -146,7 +173,18 @@ export const readXdatcar: FrameReader = async function* (
     } else {
       // A repeated header (variable cell or concatenated restart).
       const headerLine = input.lineNumber;
-      const h = await readHeader(input, line);
+      let h: XdatcarHeader;
+      try {
+        h = await readHeader(input, line);
+      } catch (err) {
+        if (!(err instanceof HeaderTruncated)) throw err;
+        const msg = `expected ${err.what} of the header starting at line ${headerLine}, found end of file (file truncated?)`;
+        if (options.strict) throw new InputError(msg, { file, line: err.line });
+        info.warnings.push(
+          `${file}:${err.line}: ${msg}; kept the ${frameIndex} complete frame${frameIndex === 1 ? '' : 's'} before it`,
+        );
+        return;
+      }
       if (h.nAtoms !== nAtoms) {
         failExpected(`${nAtoms} atoms in repeated header (as in the first header)`, `${h.nAtoms}`, {
           file,
@@ -202,6 +240,20 @@ export const readXdatcar: FrameReader = async function* (
           file,
           line: input.lineNumber,
         });
+      }
+    }
+    if (coordKind === 'cartesian') {
+      // VASP scales Cartesian positions like the lattice (one factor, three factors, or the volume-derived one).
+      const sc = header.coordScale;
+      const sx = sc[0];
+      const sy = sc[1];
+      const sz = sc[2];
+      if (sx !== 1 || sy !== 1 || sz !== 1) {
+        for (let j = 0; j < 3 * nAtoms; j += 3) {
+          coords[j] *= sx;
+          coords[j + 1] *= sy;
+          coords[j + 2] *= sz;
+        }
       }
     }
     const frame: RawFrame = {

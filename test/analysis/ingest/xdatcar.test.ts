@@ -1,7 +1,10 @@
 /** XDATCAR reader: layouts seen in the wild (analytic inline cases) and every error path. */
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTrajectory } from '../../../analysis/ingest/arrow-reader.js';
 import { readXdatcar } from '../../../analysis/ingest/xdatcar.js';
-import { readFrames } from './vasp-helpers.js';
+import { makeTempDir, readFrames, repoRoot } from './vasp-helpers.js';
 
 const HEADER = ['Li2 O', '1.0', '4.0 0.0 0.0', '0.0 5.0 0.0', '0.0 0.0 6.0', 'Li O', '2 1'];
 const FRAME = (n: number, shift: number) => [
@@ -126,5 +129,60 @@ describe('readXdatcar errors and truncation', () => {
     await expect(read([...v4bad, ...FRAME(1, 0)])).rejects.toThrow(
       'XDATCAR:6: expected a species-name line (VASP 5+) before the counts, found "2 1"',
     );
+  });
+});
+
+describe('readXdatcar truncation inside a repeated header (variable cell)', () => {
+  const h2 = [...HEADER];
+  h2[2] = '4.4 0.0 0.0';
+  const full = [...HEADER, ...FRAME(1, 0), ...h2, ...FRAME(2, 0.05)];
+  // Lines 1-7 header, 8-11 frame 0, 12-18 repeated header, 19-22 frame 1.
+  it.each([
+    [13, 'lattice vector 1', 13],
+    [15, 'lattice vector 3', 15],
+    [17, 'atom counts', 17],
+  ])('cut after line %i: keeps frame 0 and warns at the missing %s; --strict is an error', async (keep, what, line) => {
+    const lines = full.slice(0, keep);
+    const { frames, info } = await read(lines);
+    expect(frames.length).toBe(1);
+    const msg = `XDATCAR:${line + 1}: expected ${what} of the header starting at line 12, found end of file (file truncated?)`;
+    expect(info.warnings).toEqual([`${msg}; kept the 1 complete frame before it`]);
+    await expect(read(lines, true)).rejects.toThrow(msg);
+  });
+
+  it('a header line cut mid-write (last line of the file) is truncation, not garbled', async () => {
+    const lines = [...full.slice(0, 13), '0.0 5.'];
+    const { frames, info } = await read(lines);
+    expect(frames.length).toBe(1);
+    expect(info.warnings).toEqual([
+      'XDATCAR:14: expected lattice vector 1 of the header starting at line 12, found end of file (file truncated?); kept the 1 complete frame before it',
+    ]);
+  });
+});
+
+describe('readXdatcar Cartesian configurations (VASP: positions × scale factor)', () => {
+  // Reference: test/golden/ingest/xdatcar_cartesian.py (each frame read as a Cartesian POSCAR by ASE 3.22.1;
+  // for the negative scale the volume-derived factor is passed to ASE, see the script).
+  const golden = JSON.parse(readFileSync(path.join(repoRoot, 'test/golden/ingest/xdatcar_cartesian.json'), 'utf8')) as {
+    frames: number;
+    cases: Record<string, { text: string; positions_A: number[][][]; cell_A: number[][] }>;
+  };
+  const tmp = makeTempDir();
+  afterAll(() => tmp.cleanup());
+  it.each(Object.keys(golden.cases))('%s: unwrapped positions and cell agree with ASE to 1e-9 Å', async (name) => {
+    const g = golden.cases[name];
+    const f = path.join(tmp.dir, `XDATCAR_${name}`);
+    writeFileSync(f, g.text);
+    const { trajectory: t } = await loadTrajectory(f, { timestep_fs: 1, nblock: 1 });
+    expect(t.nFrames).toBe(golden.frames);
+    // Values are O(1-10) Å; double rounding through fractional and back is ~1e-15 relative.
+    for (let k = 0; k < t.nFrames; k++) {
+      for (let i = 0; i < 3; i++) {
+        for (let d = 0; d < 3; d++) {
+          expect(Math.abs(t.positions_A[k * 9 + 3 * i + d] - g.positions_A[k][i][d])).toBeLessThan(1e-9);
+          expect(Math.abs(t.cells_A[k * 9 + 3 * i + d] - g.cell_A[i][d])).toBeLessThan(1e-9);
+        }
+      }
+    }
   });
 });
