@@ -133,6 +133,8 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
   /** Species of the first selected frame (copy) and the last species array seen (readers reuse it). */
   let firstSpecies: string[] = [];
   let lastSpeciesRef: string[] | null = null;
+  /** Line of the frame where the largest minimum-image step was seen (for the warning). */
+  let maxJumpLine = 0;
   let keep = null as Int32Array | null;
   let speciesKept: string[] = [];
   let unwrapper: Unwrapper | null = null;
@@ -299,6 +301,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
         }
         coords = coordsBuf;
       }
+      const jumpBefore = unwrapper!.maxJumpFraction;
       try {
         unwrapper!.push(coords, frame.coordKind, frame.wrapped, frame.cell_A, outBuf);
       } catch (err) {
@@ -307,6 +310,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
         }
         throw err;
       }
+      if (unwrapper!.maxJumpFraction > jumpBefore) maxJumpLine = frame.line;
       if ((r - first) % every !== 0) continue;
       // Time axis.
       let step = frame.step ?? NaN;
@@ -349,7 +353,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
   const res = result();
   if (res.maxJumpFraction > SAFE_JUMP_FRACTION) {
     res.warnings.push(
-      `${path}: frame ${res.maxJumpFrame}: atom ${res.maxJumpAtom} moved ${res.maxJumpFraction.toFixed(3)} of the cell between stored frames (more than ${SAFE_JUMP_FRACTION}); unwrapping by minimum image may be ambiguous`,
+      `${path}:${maxJumpLine}: frame ${res.maxJumpFrame}: atom ${res.maxJumpAtom} moved ${res.maxJumpFraction.toFixed(3)} of the cell between stored frames (more than ${SAFE_JUMP_FRACTION}); unwrapping by minimum image may be ambiguous`,
     );
   }
   options.onProgress?.(fileSize, fileSize);

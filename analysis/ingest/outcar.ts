@@ -12,6 +12,8 @@ import type { FrameReader, RawFrame, ReaderOptions, SourceInfo } from './frame-s
 import type { LineReader } from './line-reader.js';
 import { scanNumbers, splitTokens } from './number-scan.js';
 
+const scratch6 = new Float64Array(6);
+
 export const readOutcar: FrameReader = async function* (
   input: LineReader,
   info: SourceInfo,
@@ -48,13 +50,13 @@ export const readOutcar: FrameReader = async function* (
       for (let t = 0; t < counts.length; t++) for (let k = 0; k < counts[t]; k++) species.push(potcars[t]);
     } else if (line.includes('NWRITE =') && nwrite === null) {
       nwrite = Number(splitTokens(line.slice(line.indexOf('=') + 1))[0]);
-    } else if (/^\s+POTIM\s+=/.test(line) && info.timestep_fs === undefined) {
+    } else if (info.timestep_fs === undefined && line.includes('POTIM') && /^\s+POTIM\s+=/.test(line)) {
       const v = Number(splitTokens(line.slice(line.indexOf('=') + 1))[0]);
       if (Number.isFinite(v) && v > 0) info.timestep_fs = v;
-    } else if (/^\s+NBLOCK\s+=/.test(line) && info.nblock === undefined) {
+    } else if (info.nblock === undefined && line.includes('NBLOCK') && /^\s+NBLOCK\s+=/.test(line)) {
       // Every ionic step prints a table; NBLOCK only thins XDATCAR.
       info.nblock = 1;
-    } else if (/^\s+TEBEG\s+=/.test(line) && tebeg === undefined) {
+    } else if (tebeg === undefined && line.includes('TEBEG') && /^\s+TEBEG\s+=/.test(line)) {
       const m = /TEBEG\s*=\s*([-+0-9.Ee]+);?\s*(?:TEEND\s*=\s*([-+0-9.Ee]+))?/.exec(line);
       if (m) {
         tebeg = Number(m[1]);
@@ -89,12 +91,20 @@ export const readOutcar: FrameReader = async function* (
       if (sep === null) return truncated('the table separator');
       const n = species.length;
       const coords = new Float64Array(3 * n);
+      let lastRow = '';
       for (let i = 0; i < n; i++) {
         const l = await input.next();
         if (l === null) return truncated(`${n} position lines, found ${i}`);
         if (scanNumbers(l, coords, 3 * i, 3) < 0) {
+          // Only the last line of the input can be half-written (killed run): that is truncation, not garbage.
+          if ((await input.peek()) === null) return truncated(`${n} position lines, found ${i} complete`, input.lineNumber);
           failExpected(`${n} position lines (x y z fx fy fz); line ${i + 1} of the table`, quoteFound(l), { file, line: input.lineNumber });
         }
+        lastRow = l;
+      }
+      // The table's last line may be cut inside the forces (positions parse, but the line is incomplete).
+      if ((await input.peek()) === null && scanNumbers(lastRow, scratch6, 0, 6) < 0) {
+        return truncated(`${n} position lines, found ${n - 1} complete`, input.lineNumber);
       }
       // A learning step's ab-initio table repeats the structure of the (ML) table printed before its iterations.
       const duplicate = !isMl && lastWasMl && scfSinceMl;
@@ -122,9 +132,10 @@ export const readOutcar: FrameReader = async function* (
     if (teend === undefined || teend === tebeg) info.temperature_K = tebeg;
   }
 
-  function truncated(what: string): void {
+  /** `line`: the missing line (default) or the half-written last line. */
+  function truncated(what: string, line = input.lineNumber + 1): void {
     const msg = `expected ${what}, found end of file (truncated run?)`;
-    if (options.strict) throw new InputError(msg, { file, line: input.lineNumber + 1 });
-    info.warnings.push(`${file}:${input.lineNumber + 1}: ${msg}; kept the ${frames} complete frame${frames === 1 ? '' : 's'} before it`);
+    if (options.strict) throw new InputError(msg, { file, line });
+    info.warnings.push(`${file}:${line}: ${msg}; kept the ${frames} complete frame${frames === 1 ? '' : 's'} before it`);
   }
 };

@@ -24,6 +24,8 @@ export const readVasprun: FrameReader = async function* (
   const file = input.file;
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   const params = new Map<string, string>();
+  /** Line of each parameter in `params` (for warnings). */
+  const paramLines = new Map<string, number>();
   const species: string[] = [];
   const ready: RawFrame[] = [];
   // Element stack of plain names.
@@ -99,6 +101,7 @@ export const readVasprun: FrameReader = async function* (
       case 'i':
         if (collecting === 'param') {
           params.set(paramName, text.trim());
+          paramLines.set(paramName, parser.line);
           collecting = 'none';
         }
         break;
@@ -175,7 +178,11 @@ export const readVasprun: FrameReader = async function* (
     const te = num('TEEND');
     if (tb !== undefined && Number.isFinite(tb)) {
       if (te === undefined || te === tb) info.temperature_K = tb;
-      else info.warnings.push(`${file}: TEBEG = ${tb} K and TEEND = ${te} K differ (a ramp); no temperature recorded`);
+      else {
+        info.warnings.push(
+          `${file}:${paramLines.get('TEEND')}: TEBEG = ${tb} K (line ${paramLines.get('TEBEG')}) and TEEND = ${te} K differ (a ramp); no temperature recorded`,
+        );
+      }
     }
   };
 

@@ -50,6 +50,7 @@ describe('liflux info', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.max_jump_fraction).toBeGreaterThan(0.25);
+    expect(j.warnings[0]).toMatch(/conf_unfold\.dump:[1-9]\d*: frame \d+: atom \d+ moved/); // file:line of that frame
     expect(j.warnings[0]).toMatch(/moved 0\.\d+ of the cell between stored frames \(more than 0\.25\); unwrapping by minimum image may be ambiguous/);
     expect(r.stderr).toContain('warning:');
   });

@@ -63,6 +63,13 @@ describe('readVasprun', () => {
     expect(info.warnings).toEqual([]);
   });
 
+  it('TEBEG ≠ TEEND (a ramp): no temperature, and the warning names file:line of TEEND and the TEBEG line', async () => {
+    const text = mlffVasprun(1).replace(' <i name="TEBEG">    700.0</i>', ' <i name="TEBEG">    700.0</i>\n <i name="TEEND">    300.0</i>');
+    const { info } = await readV(text);
+    expect(info.temperature_K).toBeUndefined();
+    expect(info.warnings).toEqual(['vasprun.xml:8: TEBEG = 700 K (line 7) and TEEND = 300 K differ (a ramp); no temperature recorded']);
+  });
+
   it('ML_MODE=run style file with no <calculation> at all', async () => {
     const text = mlffVasprun(2).replace(/<calculation>\n[\s\S]*?<\/calculation>\n/, '');
     const { frames } = await readV(text);
@@ -138,6 +145,22 @@ describe('readOutcar', () => {
     await expect(readFrames(readOutcar, 'outcar', { text: cut, name: 'OUTCAR' }, { strict: true })).rejects.toThrow(
       `OUTCAR:${tables[2] + 5}: expected 6 position lines, found 2, found end of file (truncated run?)`,
     );
+    // Half-written last line (killed run): truncation, not garbled; in the positions or in the forces of the last atom.
+    const half = [...lines.slice(0, tables[2] + 3), lines[tables[2] + 3].slice(0, 20)].join('\n');
+    const h = await readFrames(readOutcar, 'outcar', { text: half, name: 'OUTCAR' });
+    expect(h.frames.length).toBe(2);
+    expect(h.info.warnings).toEqual([
+      `OUTCAR:${tables[2] + 4}: expected 6 position lines, found 1 complete, found end of file (truncated run?); kept the 2 complete frames before it`,
+    ]);
+    await expect(readFrames(readOutcar, 'outcar', { text: half, name: 'OUTCAR' }, { strict: true })).rejects.toThrow(
+      `OUTCAR:${tables[2] + 4}: expected 6 position lines, found 1 complete, found end of file (truncated run?)`,
+    );
+    const halfForces = [...lines.slice(0, tables[2] + 7), lines[tables[2] + 7].slice(0, 50)].join('\n');
+    const hf = await readFrames(readOutcar, 'outcar', { text: halfForces, name: 'OUTCAR' });
+    expect(hf.frames.length).toBe(2);
+    expect(hf.info.warnings).toEqual([
+      `OUTCAR:${tables[2] + 8}: expected 6 position lines, found 5 complete, found end of file (truncated run?); kept the 2 complete frames before it`,
+    ]);
     const garbled = [...lines];
     garbled[tables[1] + 3] = '      1.0000  abc  2.0   0.1 0.1 0.1';
     await expect(readFrames(readOutcar, 'outcar', { text: garbled.join('\n'), name: 'OUTCAR' })).rejects.toThrow(
