@@ -313,7 +313,9 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
     const names = new Array<string>(nAtoms);
     const pos0 = posCol, pos2 = posCol + 2;
     for (let a = 0; a < nAtoms; a++) {
-      const line = await input.next();
+      // Hot loop: synchronous fast path, awaiting only when the buffered chunk is used up.
+      let line = input.nextSync();
+      if (line === undefined) line = await input.next();
       if (line === null) {
         const expected = `${nAtoms} atom lines after the comment line ${commentLine}`;
         truncated(frameLine, expected, `${a} before the end of the file`);

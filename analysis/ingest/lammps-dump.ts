@@ -367,7 +367,9 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
     if (typeCol >= 0) needed[typeCol] = 7;
     if (elementCol >= 0) needed[elementCol] = 8;
     for (let a = 0; a < nAtoms; a++) {
-      const line = await input.next();
+      // Hot loop: synchronous fast path, awaiting only when the buffered chunk is used up.
+      let line = input.nextSync();
+      if (line === undefined) line = await input.next();
       if (line === null) {
         const expected = `${nAtoms} atom lines after ITEM: ATOMS at line ${atomsLine}`;
         truncated(frameLine, expected, `${a} before the end of the file`);

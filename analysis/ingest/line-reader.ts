@@ -2,7 +2,12 @@
  * Streaming line reader for trajectory files, plain or gzip (detected from the magic bytes, not the name).
  *
  * Readers pull lines with `await reader.next()`; most calls are served from the current chunk without
- * touching the stream, so the cost per line stays small. `lineNumber` is the 1-based number of the line
+ * touching the stream. Hot loops use the synchronous fast path `nextSync()` (no promise, no microtask per line)
+ * and fall back to `await next()` only when it returns `undefined` (the current chunk is used up):
+ *
+ *     let l = input.nextSync();
+ *     if (l === undefined) l = await input.next();
+ * `lineNumber` is the 1-based number of the line
  * last returned (for `file:line:` error messages). Memory is bounded by the chunk size plus one line.
  */
 import { createReadStream } from 'node:fs';
@@ -69,6 +74,18 @@ export class LineReader {
     if (!(await this.fill())) return null;
     this.lineNumber++;
     return this.lines[this.pos++];
+  }
+
+  /**
+   * Synchronous fast path: the next line (as `next()` would return it), `null` at the end of input, or
+   * `undefined` when the buffered chunk is used up and the caller must `await next()` (which reads on).
+   */
+  nextSync(): string | null | undefined {
+    if (this.pos < this.lines.length) {
+      this.lineNumber++;
+      return this.lines[this.pos++];
+    }
+    return this.done ? null : undefined;
   }
 
   /** Look at the next line without consuming it (null at end). */

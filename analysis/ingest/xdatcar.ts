@@ -211,7 +211,9 @@ export const readXdatcar: FrameReader = async function* (
     const startLine = firstLine === null ? input.lineNumber + 1 : input.lineNumber;
     const coords = coordsBuffer;
     for (let i = 0; i < nAtoms; i++) {
-      const l = i === 0 && firstLine !== null ? firstLine : await input.next();
+      // Hot loop: synchronous fast path, awaiting only when the buffered chunk is used up.
+      let l = i === 0 && firstLine !== null ? firstLine : input.nextSync();
+      if (l === undefined) l = await input.next();
       if (l === null) {
         const msg = `frame ${frameIndex}: expected ${nAtoms} coordinate lines, found ${i} (file truncated?)`;
         if (options.strict) throw new InputError(msg, { file, line: input.lineNumber + 1 });
