@@ -93,6 +93,9 @@ export const convertCommand: CommandModule<GlobalOptions, ConvertArgs> = {
     for (const w of summary.warnings) warn(w);
     if (args.json) {
       printJson({ output: args.output, ...summary });
+    } else if (args.quiet) {
+      // --quiet: one line (`liflux info <output>` prints the full summary; npm start relies on this).
+      process.stdout.write(`wrote ${args.output}\n`);
     } else {
       process.stdout.write(`wrote ${args.output}\n${formatSummary(summary)}\n`);
     }

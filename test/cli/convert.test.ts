@@ -26,6 +26,17 @@ describe('liflux convert', () => {
     expect(t.meta.temperature_K).toBe(600);
   });
 
+  it('human output: the summary once; with --quiet only the "wrote" line (npm start then runs info)', () => {
+    const args = ['convert', dataPath('pymatgen/XDATCAR_6'), '--timestep-fs', '1', '--nblock', '1'];
+    const full = runCli([...args, '-o', out('human.arrow')]);
+    expect(full.status).toBe(0);
+    expect(full.stdout.startsWith(`wrote ${out('human.arrow')}\n`)).toBe(true);
+    expect(full.stdout.split('\n').length).toBeGreaterThan(3);
+    const quiet = runCli([...args, '-o', out('quiet.arrow'), '--quiet']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toBe(`wrote ${out('quiet.arrow')}\n`);
+  });
+
   it('refuses to overwrite without --overwrite (exit 2), replaces with it', () => {
     const o = out('twice.arrow');
     const args = ['convert', dataPath('pymatgen/XDATCAR_6'), '-o', o, '--timestep-fs', '1', '--nblock', '1'];
