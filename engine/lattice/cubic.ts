@@ -11,8 +11,16 @@ export type CubicKind = 'sc' | 'bcc' | 'fcc';
 /** Exact tracer correlation factors for a single vacancy in the infinite lattice (Compaan & Haven; Montet 1973). */
 export const EXACT_CORRELATION_FACTOR: Record<CubicKind, number> = { sc: 0.65311, bcc: 0.72719, fcc: 0.78145 };
 
-/** Build a periodic sc, bcc or fcc lattice of `cells` conventional cubic cells per edge, lattice constant a_A. */
-export function createCubicLattice(kind: CubicKind, cells: number | [number, number, number], a_A = 1): Lattice {
+/**
+ * Build an sc, bcc or fcc lattice of `cells` conventional cubic cells per edge, lattice constant a_A.
+ * Periodic in every axis by default; slabs pass e.g. [true, true, false] (hops across the z faces are dropped).
+ */
+export function createCubicLattice(
+  kind: CubicKind,
+  cells: number | [number, number, number],
+  a_A = 1,
+  periodic: [boolean, boolean, boolean] = [true, true, true],
+): Lattice {
   const c = checkCells(cells);
   if (!(a_A > 0)) throw new InputError(`lattice constant: expected a positive number of Å, found ${a_A}`);
   const perCell = kind === 'sc' ? 1 : 2;
@@ -38,7 +46,7 @@ export function createCubicLattice(kind: CubicKind, cells: number | [number, num
     coords,
     types: new Array<number>(coords.length / 3).fill(0),
     box_grid: box,
-    periodic: [true, true, true],
+    periodic,
     gridSpacing_A: a_A / perCell,
     rules,
   });

@@ -12,7 +12,8 @@
  * cells (24 Li3Sb bottom-face sites each); the local phase is read from a patch's vacancy fraction.
  */
 import { InputError } from '../core/errors.js';
-import { buildLattice, checkCells, expandCubicVectors, type HopRule, type Lattice } from '../lattice/lattice.js';
+import { checkCells, type Lattice } from '../lattice/lattice.js';
+import { createCubicLattice } from '../lattice/cubic.js';
 import { createLi3SbLattice, LI3SB_LATTICE_CONSTANT_A } from '../lattice/li3sb.js';
 
 /** bcc Li lattice constant, Å (physics.md). */
@@ -62,28 +63,7 @@ export interface StripSlab {
 
 /** Build the bcc Li metal slab (periodic in x, y). Grid unit a/2. */
 export function createBccSlabLattice(cells: [number, number, number], a_A: number): Lattice {
-  const box: [number, number, number] = [2 * cells[0], 2 * cells[1], 2 * cells[2]];
-  const coords: number[] = [];
-  for (let x = 0; x < box[0]; x++) {
-    for (let y = 0; y < box[1]; y++) {
-      for (let z = 0; z < box[2]; z++) {
-        if ((x & 1) === (y & 1) && (y & 1) === (z & 1)) coords.push(x, y, z);
-      }
-    }
-  }
-  const rules: HopRule[] = expandCubicVectors([1, 1, 1]).map((v) => ({ fromType: 0, toType: 0, vec_grid: v }));
-  return buildLattice({
-    name: 'bcc',
-    siteTypeNames: ['A'],
-    hopTypeNames: ['AA'],
-    hopTypeMatrix: [0],
-    coords,
-    types: new Array<number>(coords.length / 3).fill(0),
-    box_grid: box,
-    periodic: [true, true, false],
-    gridSpacing_A: a_A / 2,
-    rules,
-  });
+  return createCubicLattice('bcc', cells, a_A, [true, true, false]);
 }
 
 /** Build a stripping slab with its faces and redox patches. */
