@@ -12,6 +12,7 @@ import { fluxCommand } from './flux.js';
 import { stripCommand } from './strip.js';
 import { hopsCommand } from './hops.js';
 import { synthCommand } from './synth.js';
+import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand, stripCommand, hopsCommand, synthCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, infoCommand, diffusionCommand, arrheniusCommand, kmcCommand, fluxCommand, stripCommand, hopsCommand, synthCommand, runCommand];

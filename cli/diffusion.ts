@@ -102,7 +102,8 @@ function msdColumns(r: DiffusionResult): { name: string; unit: string; values: F
   ];
 }
 
-async function writeMsd(path: string, r: DiffusionResult, overwrite: boolean | undefined): Promise<void> {
+/** Write the MSD table (lags in ps, MSDs in Å²) to .csv or .arrow. */
+export async function writeMsd(path: string, r: DiffusionResult, overwrite: boolean | undefined): Promise<void> {
   const cols = msdColumns(r);
   const n = cols[0].values.length;
   if (path.endsWith('.csv')) {

@@ -22,7 +22,7 @@ const PAPER_LATERAL_CURRENT_A = 29e-6;
 const PAPER_RELITHIATION_TIME_S = 10e-9;
 const DEFAULT_SIGMA_REF = '0.00216,75,0.30';
 
-interface FrontArgs extends GlobalOptions {
+export interface FrontArgs extends GlobalOptions {
   input: string;
   'sigma-llzo'?: number;
   'sigma-arrhenius'?: string;
@@ -71,7 +71,7 @@ function parseNumberList(spec: string, option: string, count: number): number[] 
 }
 
 /** σ_LLZO model from the options (exactly one source; default: the paper's 75 °C value with an assumed Ea). */
-function conductivityFromArgs(args: FrontArgs): { model: ConductivityModel; assumed: boolean } {
+export function conductivityFromArgs(args: FrontArgs): { model: ConductivityModel; assumed: boolean } {
   const given = [args['sigma-llzo'] !== undefined, args['sigma-arrhenius'] !== undefined, args['sigma-ref'] !== undefined, (args.eis?.length ?? 0) > 0].filter(Boolean).length;
   if (given > 1) throw new InputError('σ_LLZO: expected one of --sigma-llzo, --sigma-arrhenius, --sigma-ref, --eis, found several');
   if (args['sigma-llzo'] !== undefined) {
@@ -89,7 +89,8 @@ function conductivityFromArgs(args: FrontArgs): { model: ConductivityModel; assu
   return { model: { kind: 'arrhenius', prefactor_SKPerCm: computeArrheniusPrefactor(s, T_C + 273.15, ea), ea_eV: ea }, assumed: args['sigma-ref'] === undefined };
 }
 
-async function readFronts(path: string): Promise<FrontSample[]> {
+/** Read front positions from CSV or Arrow. */
+export async function readFronts(path: string): Promise<FrontSample[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -115,7 +116,8 @@ function mean(a: number[]): number {
   return a.reduce((s, v) => s + v, 0) / a.length;
 }
 
-function formatFrontTable(r: FrontAnalysisResult): string {
+/** The per-temperature front table (means over time). */
+export function buildFrontTable(r: FrontAnalysisResult): { header: string[]; rows: (string | number)[][] } {
   const header = ['T (°C)', 'frames', 'x1 (mm)', 'J_Li/w (mol/cm/s)', 'J_D/w', 'diff. frac (%)', 'σ (S/cm)', 'θ_eff (µm)', 'j (mA/cm²)'];
   const rows = r.temperatures.map((t) => [
     fmt(t.temperature_C),
@@ -128,7 +130,12 @@ function formatFrontTable(r: FrontAnalysisResult): string {
     t.theta_eff_um ? `${fmt(mean(t.theta_eff_um), 3)} ± ${fmt(mean(t.theta_eff_um_err!), 2)}` : 'n/a',
     t.j_lateral_mAPerCm2 ? fmt(mean(t.j_lateral_mAPerCm2), 3) : 'n/a',
   ]);
-  return formatTable(header, rows);
+  return { header, rows };
+}
+
+function formatFrontTable(r: FrontAnalysisResult): string {
+  const t = buildFrontTable(r);
+  return formatTable(t.header, t.rows);
 }
 
 async function writePlot(dir: string, name: string, spec: PlotSpec, overwrite: boolean | undefined): Promise<string> {
@@ -137,7 +144,20 @@ async function writePlot(dir: string, name: string, spec: PlotSpec, overwrite: b
   return path;
 }
 
+/** A named plot: file name and Vega-Lite spec. */
+export interface NamedPlotSpec {
+  name: string;
+  spec: PlotSpec;
+}
+
 async function plotFronts(r: FrontAnalysisResult, dir: string, overwrite: boolean | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of buildFrontPlotSpecs(r)) out.push(await writePlot(dir, p.name, p.spec, overwrite));
+  return out;
+}
+
+/** Vega-Lite specs of the front analysis (cf. paper Fig. 2D–F): flux vs x1, diffusion share, θ_eff vs T. */
+export function buildFrontPlotSpecs(r: FrontAnalysisResult): NamedPlotSpec[] {
   const rows = r.temperatures.flatMap((t) =>
     t.time_s.map((time, k) => ({
       T: `${t.temperature_C} °C`,
@@ -152,9 +172,10 @@ async function plotFronts(r: FrontAnalysisResult, dir: string, overwrite: boolea
     })),
   );
   const color = { field: 'T', type: 'nominal', title: 'T', sort: { field: 'T_C' } } as const;
-  const out: string[] = [];
-  out.push(
-    await writePlot(dir, 'flux-vs-x1.svg', {
+  const out: NamedPlotSpec[] = [];
+  out.push({
+    name: 'flux-vs-x1.svg',
+    spec: {
       title: 'Lateral Li flux J_Li/w vs Li3Sb length (cf. paper Fig. 2D)',
       width: 480,
       height: 320,
@@ -170,11 +191,12 @@ async function plotFronts(r: FrontAnalysisResult, dir: string, overwrite: boolea
           },
         },
       ],
-    } as PlotSpec, overwrite),
-  );
+    } as PlotSpec,
+  });
   if (rows.some((q) => q.frac !== null)) {
-    out.push(
-      await writePlot(dir, 'diffusion-fraction.svg', {
+    out.push({
+      name: 'diffusion-fraction.svg',
+      spec: {
         title: 'Diffusion share of the lateral flux (cf. Fig. 2E)',
         width: 480,
         height: 280,
@@ -185,12 +207,13 @@ async function plotFronts(r: FrontAnalysisResult, dir: string, overwrite: boolea
           y: { field: 'frac', type: 'quantitative', title: 'J_D / J_Li (%)' },
           color,
         },
-      } as PlotSpec, overwrite),
-    );
+      } as PlotSpec,
+    });
   }
   if (rows.some((q) => q.theta !== null)) {
-    out.push(
-      await writePlot(dir, 'theta-eff-vs-T.svg', {
+    out.push({
+      name: 'theta-eff-vs-T.svg',
+      spec: {
         title: 'Effective conduction thickness in LLZO (cf. Fig. 2F)',
         width: 420,
         height: 300,
@@ -199,13 +222,14 @@ async function plotFronts(r: FrontAnalysisResult, dir: string, overwrite: boolea
           { mark: { type: 'point', opacity: 0.35 }, encoding: { x: { field: 'T_C', type: 'quantitative', title: 'T (°C)' }, y: { field: 'theta', type: 'quantitative', title: 'θ_eff (µm)' } } },
           { mark: { type: 'line', point: true, color: 'black' }, encoding: { x: { field: 'T_C', type: 'quantitative' }, y: { aggregate: 'median', field: 'theta', type: 'quantitative' } } },
         ],
-      } as PlotSpec, overwrite),
-    );
+      } as PlotSpec,
+    });
   }
   return out;
 }
 
-function frontJson(r: FrontAnalysisResult, input: string, sigma: string, sigmaAssumed: boolean, diffusion: string | null): unknown {
+/** The JSON document of `liflux flux front --json` (without the plot list). */
+export function frontJson(r: FrontAnalysisResult, input: string, sigma: string, sigmaAssumed: boolean, diffusion: string | null): unknown {
   return {
     command: 'flux front',
     input,
@@ -327,7 +351,8 @@ function profileSubsample(r: HotspotResult, every = 20): { z_um: number[]; J_r_m
   return { z_um: z, J_r_mAPerCm2: J };
 }
 
-function hotspotJson(r: HotspotResult, conv: HotspotConvergenceResult | null): Record<string, unknown> {
+/** The JSON document of one geometry of `liflux flux hotspot --json`. */
+export function hotspotJson(r: HotspotResult, conv: HotspotConvergenceResult | null): Record<string, unknown> {
   const sb = r.phases.find((p) => p.name === 'Sb') ?? r.phases[0];
   return {
     geometry: r.geometry,
@@ -350,6 +375,13 @@ function hotspotJson(r: HotspotResult, conv: HotspotConvergenceResult | null): R
 }
 
 async function plotHotspot(r: HotspotResult, dir: string, overwrite: boolean | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of buildHotspotPlotSpecs(r)) out.push(await writePlot(dir, p.name, p.spec, overwrite));
+  return out;
+}
+
+/** Vega-Lite specs of one hot-spot solution: potential and |J| maps (cf. Fig. 3A/B) and the J_r profile (Fig. 3D). */
+export function buildHotspotPlotSpecs(r: HotspotResult): NamedPlotSpec[] {
   const m = r.maps;
   const n = m.x_um.length;
   const dx = m.x_um[1] - m.x_um[0];
@@ -385,13 +417,14 @@ async function plotHotspot(r: HotspotResult, dir: string, overwrite: boolean | u
       },
     }) as PlotSpec;
   const name0 = r.phases[0].name;
-  const out: string[] = [];
-  out.push(await writePlot(dir, `hotspot-potential-${r.geometry}.svg`, heat('u', 'u (V)', 'viridis', `Potential, ${name0} hot spot, ${r.geometry} (cf. Fig. 3B)`), overwrite));
-  out.push(await writePlot(dir, `hotspot-flux-${r.geometry}.svg`, heat('logJ', 'log10 |J| (mA/cm²)', 'inferno', `Li-ion current density, ${name0} hot spot, ${r.geometry} (cf. Fig. 3A)`), overwrite));
+  const out: NamedPlotSpec[] = [];
+  out.push({ name: `hotspot-potential-${r.geometry}.svg`, spec: heat('u', 'u (V)', 'viridis', `Potential, ${name0} hot spot, ${r.geometry} (cf. Fig. 3B)`) });
+  out.push({ name: `hotspot-flux-${r.geometry}.svg`, spec: heat('logJ', 'log10 |J| (mA/cm²)', 'inferno', `Li-ion current density, ${name0} hot spot, ${r.geometry} (cf. Fig. 3A)`) });
   const prof = profileSubsample(r, 10);
   const rows = prof.z_um.flatMap((z, k) => r.phases.map((ph) => ({ z, J: prof.J_r_mAPerCm2[ph.name][k], phase: ph.name })));
-  out.push(
-    await writePlot(dir, `hotspot-profile-${r.geometry}.svg`, {
+  out.push({
+    name: `hotspot-profile-${r.geometry}.svg`,
+    spec: {
       title: `Lateral current density on the r = ${r.parameters.cylinderRadius_um} µm cylinder, ${r.geometry} (cf. Fig. 3D)`,
       width: 420,
       height: 300,
@@ -402,21 +435,25 @@ async function plotHotspot(r: HotspotResult, dir: string, overwrite: boolean | u
         y: { field: 'J', type: 'quantitative', title: 'J_r (mA/cm²)' },
         color: { field: 'phase', type: 'nominal' },
       },
-    } as PlotSpec, overwrite),
-  );
+    } as PlotSpec,
+  });
   return out;
+}
+
+/** One row per depleted phase: lateral current, peak depth and current density, relithiation time. */
+export function buildHotspotPhaseTable(r: HotspotResult): { header: string[]; rows: string[][] } {
+  return {
+    header: ['phase', 'U (V)', 'I lateral (A)', 'peak depth (µm)', 'peak J_r (mA/cm²)', '10% depth (µm)', 't_relith (s)'],
+    rows: r.phases.map((ph) => [ph.name, fmt(ph.U_V), fmt(ph.lateral_current_A, 4), fmt(ph.peak_depth_um, 3), fmt(ph.peak_current_density_mAPerCm2, 4), fmt(ph.depth_10pct_um, 3), fmt(ph.relithiation_time_s, 3)]),
+  };
 }
 
 function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null): string {
   const lines: string[] = [];
   const geomText = r.geometry === '2d' ? '2d Cartesian (line charge; I = K·2πR as the paper\'s eq 17b)' : 'axisymmetric (r, z) (point charge; I = ∫J_r·2πR dz)';
   lines.push(`geometry: ${geomText}; near field ${r.parameters.nearField}; ${r.unknowns} unknowns, CG iterations ${r.iterations.join(' + ')}, ${fmt(r.solve_ms / 1000, 3)} s`);
-  lines.push(
-    formatTable(
-      ['phase', 'U (V)', 'I lateral (A)', 'peak depth (µm)', 'peak J_r (mA/cm²)', '10% depth (µm)', 't_relith (s)'],
-      r.phases.map((ph) => [ph.name, fmt(ph.U_V), fmt(ph.lateral_current_A, 4), fmt(ph.peak_depth_um, 3), fmt(ph.peak_current_density_mAPerCm2, 4), fmt(ph.depth_10pct_um, 3), fmt(ph.relithiation_time_s, 3)]),
-    ),
-  );
+  const phaseTable = buildHotspotPhaseTable(r);
+  lines.push(formatTable(phaseTable.header, phaseTable.rows));
   lines.push(`total relithiation Sb → Li2Sb → Li3Sb: ${fmt(r.total_relithiation_time_s, 3)} s (n_Sb = ${fmt(r.nSb_mol, 3)} mol)`);
   const first = r.phases[0];
   const appliedEffect = first.lateral_current_A / first.lateralCurrentWithoutApplied_A - 1;

@@ -113,7 +113,8 @@ export function buildRatePlotSpec(results: HopAnalysisResult[], rates: RatesFrom
   } as PlotSpec;
 }
 
-function formatHuman(files: string[], results: HopAnalysisResult[], rates: RatesFromHopsResult | null, ratesNote: string | null, ratesOut: string | undefined): string {
+/** One row per trajectory: hop counts and per-event rates per hop type, site energy, vacancies, back-hops. */
+export function buildHopTable(files: string[], results: HopAnalysisResult[]): { header: string[]; rows: (string | number)[][] } {
   const types = results[0].hop_types;
   const rows = results.map((r, k) => [
     files[k].length > 28 ? `…${files[k].slice(-27)}` : files[k],
@@ -127,8 +128,14 @@ function formatHuman(files: string[], results: HopAnalysisResult[], rates: Rates
     r.back_hop_fraction === null ? 'n/a' : fmt(r.back_hop_fraction, 3),
     fmt(r.unassigned_fraction, 2),
   ]);
+  return { header: ['file', 'T_K', 'frames', 'dt_ps', ...types.map((t) => `n_${t}`), ...types.map((t) => `k_${t}_perS`), 'dE_O-T_meV', 'vacancies', 'back-hop', 'unassigned'], rows };
+}
+
+function formatHuman(files: string[], results: HopAnalysisResult[], rates: RatesFromHopsResult | null, ratesNote: string | null, ratesOut: string | undefined): string {
+  const types = results[0].hop_types;
+  const hopTable = buildHopTable(files, results);
   let s = `structure ${results[0].structure.name} ×${results[0].structure.multiples.join('×')} (${results[0].n_sites} ${results[0].species} sites: ${Object.entries(results[0].sites_by_type).map(([k, v]) => `${v} ${k}`).join(', ')}); rule: r_core ${results[0].rule.r_core_A} Å, ${results[0].rule.min_residence_frames} frame(s) to settle\n`;
-  s += formatTable(['file', 'T_K', 'frames', 'dt_ps', ...types.map((t) => `n_${t}`), ...types.map((t) => `k_${t}_perS`), 'dE_O-T_meV', 'vacancies', 'back-hop', 'unassigned'], rows);
+  s += formatTable(hopTable.header, hopTable.rows);
   s += '\n\nresidence times per site type (mean ± s.e., ps):\n';
   s += formatTable(['T_K', ...results[0].structure.site_types.map((t) => `${t}_ps`)], results.map((r) => [r.T_K ?? 'n/a', ...r.structure.site_types.map((t) => {
     const st = r.residence_by_site_type[t];

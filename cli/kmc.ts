@@ -95,13 +95,14 @@ function parseVacancies(v: number, lattice: Lattice): number {
   return v;
 }
 
-interface RunSpec {
+export interface RunSpec {
   nVacancies: number;
   vv: number | undefined;
   label: string;
 }
 
-async function runSweep(args: KmcArgs, spec: RunSpec, temps: number[], progressLabel: string) {
+/** Run one vacancy model at each temperature (Arrhenius fit of D* when ≥ 2 temperatures). */
+export async function runSweep(args: KmcArgs, spec: RunSpec, temps: number[], progressLabel: string) {
   const ratesInfo = resolveRates(args, { name: args.lattice, hopTypeNames: args.lattice === 'li3sb' ? ['TT', 'TO', 'OT'] : ['AA'] } as Lattice);
   const lattice = buildLatticeFromArgs(args, ratesInfo.file);
   const nVacancies = parseVacancies(spec.nVacancies, lattice);
@@ -183,6 +184,43 @@ function formatRun(run: Awaited<ReturnType<typeof runSweep>>): string {
   return s;
 }
 
+export type KmcCompareResult = Awaited<ReturnType<typeof compareKmcModels>>;
+
+/** `kmc compare`: 1 and 4 vacancies, each without and with the vacancy–vacancy interaction (args.vv, default −0.05 eV). */
+export async function compareKmcModels(args: KmcArgs, temps: number[]) {
+  const vvOn = args.vv ?? -0.05;
+  const specs: RunSpec[] = [
+    { nVacancies: 1, vv: 0, label: '1 vacancy' },
+    { nVacancies: 1, vv: vvOn, label: `1 vacancy, V=${vvOn} eV` },
+    { nVacancies: 4, vv: 0, label: '4 vacancies' },
+    { nVacancies: 4, vv: vvOn, label: `4 vacancies, V=${vvOn} eV` },
+  ];
+  const runs: Awaited<ReturnType<typeof runSweep>>[] = [];
+  for (const spec of specs) runs.push(await runSweep(args, spec, temps, spec.label));
+  const models = runs.map((run, k) => ({
+    model: run.label,
+    n_vacancies: run.nVacancies,
+    vv_interaction_eV: specs[k].vv as number,
+    backend: run.backend,
+    results: run.results.map((r) => ({ T_K: r.T_K, D_tracer_cm2PerS: r.D_tracer_cm2PerS, D_tracer_err_cm2PerS: r.D_tracer_err_cm2PerS, correlation_factor: r.correlation_factor, correlation_factor_err: r.correlation_factor_err, haven_ratio: r.haven_ratio, haven_ratio_err: r.haven_ratio_err })),
+    ea_eV: run.arrhenius?.ea_eV ?? null,
+    ea_err_eV: run.arrhenius?.ea_err_eV ?? null,
+  }));
+  return { lattice: runs[0].lattice.name, n_sites: runs[0].lattice.n_sites, T_K: temps, hops: Math.round(args.hops), replicas: args.replicas, seed: args.seed, rates_source: runs[0].rates_source, paper_md_ea_eV: { one_vacancy: PAPER_MD_EA_eV.oneVacancy, four_vacancies: PAPER_MD_EA_eV.fourVacancies }, models };
+}
+
+/** The comparison table (one row per model and temperature) with the paper's MD activation energies. */
+export function buildKmcCompareTable(c: KmcCompareResult): { header: string[]; rows: string[][] } {
+  const rows: string[][] = [];
+  for (const m of c.models) {
+    for (const r of m.results) {
+      rows.push([m.model, String(r.T_K), fmt(r.D_tracer_cm2PerS), fmt(r.D_tracer_err_cm2PerS, 2), `${fmt(r.correlation_factor)} ± ${fmt(r.correlation_factor_err, 2)}`, r.haven_ratio === null ? 'n/a' : `${fmt(r.haven_ratio)} ± ${fmt(r.haven_ratio_err, 2)}`,
+        m.ea_eV === null ? 'n/a' : `${fmt(m.ea_eV * 1000)} ± ${fmt((m.ea_err_eV ?? NaN) * 1000, 2)}`, fmt(m.n_vacancies === 1 ? PAPER_MD_EA_eV.oneVacancy * 1000 : PAPER_MD_EA_eV.fourVacancies * 1000)]);
+    }
+  }
+  return { header: ['model', 'T_K', 'D*_cm2PerS', '±', 'f', 'Haven', 'Ea_KMC_meV', 'Ea_paperMD_meV'], rows };
+}
+
 export const kmcCommand: CommandModule<GlobalOptions, KmcArgs> = {
   command: 'kmc [action]',
   describe: 'Lattice KMC of Li vacancy hopping (Li3Sb; sc/bcc/fcc for validation); `kmc compare` compares vacancy models',
@@ -213,34 +251,10 @@ export const kmcCommand: CommandModule<GlobalOptions, KmcArgs> = {
     let payload: unknown;
     let text: string;
     if (args.action === 'compare') {
-      const vvOn = args.vv ?? -0.05;
-      const specs: RunSpec[] = [
-        { nVacancies: 1, vv: 0, label: '1 vacancy' },
-        { nVacancies: 1, vv: vvOn, label: `1 vacancy, V=${vvOn} eV` },
-        { nVacancies: 4, vv: 0, label: '4 vacancies' },
-        { nVacancies: 4, vv: vvOn, label: `4 vacancies, V=${vvOn} eV` },
-      ];
-      const runs: Awaited<ReturnType<typeof runSweep>>[] = [];
-      for (const spec of specs) runs.push(await runSweep(args, spec, temps, spec.label));
-      const models = runs.map((run) => ({
-        model: run.label,
-        n_vacancies: run.nVacancies,
-        vv_interaction_eV: specs[runs.indexOf(run)].vv,
-        backend: run.backend,
-        results: run.results.map((r) => ({ T_K: r.T_K, D_tracer_cm2PerS: r.D_tracer_cm2PerS, D_tracer_err_cm2PerS: r.D_tracer_err_cm2PerS, correlation_factor: r.correlation_factor, correlation_factor_err: r.correlation_factor_err, haven_ratio: r.haven_ratio, haven_ratio_err: r.haven_ratio_err })),
-        ea_eV: run.arrhenius?.ea_eV ?? null,
-        ea_err_eV: run.arrhenius?.ea_err_eV ?? null,
-      }));
-      payload = { lattice: runs[0].lattice.name, n_sites: runs[0].lattice.n_sites, T_K: temps, hops: Math.round(args.hops), replicas: args.replicas, seed: args.seed, rates_source: runs[0].rates_source, paper_md_ea_eV: { one_vacancy: PAPER_MD_EA_eV.oneVacancy, four_vacancies: PAPER_MD_EA_eV.fourVacancies }, models };
-      const rows: (string | number)[][] = [];
-      for (const m of models) {
-        for (const r of m.results) {
-          rows.push([m.model, r.T_K, fmt(r.D_tracer_cm2PerS), fmt(r.D_tracer_err_cm2PerS, 2), `${fmt(r.correlation_factor)} ± ${fmt(r.correlation_factor_err, 2)}`, r.haven_ratio === null ? 'n/a' : `${fmt(r.haven_ratio)} ± ${fmt(r.haven_ratio_err, 2)}`,
-            m.ea_eV === null ? 'n/a' : `${fmt(m.ea_eV * 1000)} ± ${fmt((m.ea_err_eV ?? NaN) * 1000, 2)}`, fmt(m.n_vacancies === 1 ? PAPER_MD_EA_eV.oneVacancy * 1000 : PAPER_MD_EA_eV.fourVacancies * 1000)]);
-        }
-      }
-      text = `KMC vacancy-model comparison on ${runs[0].lattice.name} (${runs[0].lattice.n_sites} sites), rates ${runs[0].rates_source}\n` +
-        formatTable(['model', 'T_K', 'D*_cm2PerS', '±', 'f', 'Haven', 'Ea_KMC_meV', 'Ea_paperMD_meV'], rows);
+      const comparison = await compareKmcModels(args, temps);
+      const table = buildKmcCompareTable(comparison);
+      payload = comparison;
+      text = `KMC vacancy-model comparison on ${comparison.lattice} (${comparison.n_sites} sites), rates ${comparison.rates_source}\n` + formatTable(table.header, table.rows);
     } else {
       const run = await runSweep(args, { nVacancies: args.vacancies, vv: args.vv, label: 'kmc' }, temps, 'kmc');
       payload = flatten(run, args);

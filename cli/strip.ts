@@ -28,8 +28,8 @@ const DEFAULT_RATES_PATH = resolve(here, '..', '..', 'data', 'rates', 'li3sb-exa
 const DEFAULT_CHECKPOINT = 'strip-checkpoint.json';
 /** Wall-clock slice of one engine call, s. */
 const SLICE_s = 0.25;
-const PRESETS = ['no-il', 'il-diffusion', 'il-redox'] as const;
-type Preset = (typeof PRESETS)[number];
+export const PRESETS = ['no-il', 'il-diffusion', 'il-redox'] as const;
+export type Preset = (typeof PRESETS)[number];
 
 export interface StripArgs extends GlobalOptions {
   action?: string;
@@ -102,7 +102,8 @@ function parsePreset(p: string | undefined): Preset {
   return p as Preset;
 }
 
-function buildOptions(args: StripArgs, preset: Preset, current_mAPerCm2: number, focusing_M: number | undefined): StripPresetOptions {
+/** Engine preset options from command-line style arguments (rates file, redox closure, stops, supply). */
+export function buildOptions(args: StripArgs, preset: Preset, current_mAPerCm2: number, focusing_M: number | undefined): StripPresetOptions {
   const T_K = args.T ?? DEFAULT_STRIP_T_K;
   let scale: number | 'auto' = 'auto';
   if (args['hop-rate-scale'] !== undefined && args['hop-rate-scale'] !== 'auto') {
