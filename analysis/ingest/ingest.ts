@@ -10,7 +10,7 @@
  * whatever the sink keeps.
  */
 import { open, stat } from 'node:fs/promises';
-import { InputError } from '../../engine/core/errors.js';
+import { InputError, formatLocated } from '../../engine/core/errors.js';
 import { throwIfAborted, type RunControl } from '../../engine/core/progress.js';
 import { cellVolume_A3, countSpecies } from '../trajectory.js';
 import type { TrajectorySchemaInfo } from './arrow-schema.js';
@@ -263,8 +263,25 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
     }
   };
 
+  const frames = reader(input, info, { strict: options.strict, typeNames: options.typeNames });
   try {
-    for await (const frame of reader(input, info, { strict: options.strict, typeNames: options.typeNames })) {
+    for (;;) {
+      let next: IteratorResult<RawFrame, void>;
+      try {
+        next = await frames.next();
+      } catch (err) {
+        // A reader error on the last line of a file that ends without a line terminator: the run was killed while
+        // writing that line. Same rule as a frame cut short: keep the complete frames and warn (--strict: error).
+        if (!(err instanceof InputError) || !isOnCutLastLine(err, input)) throw err;
+        const bare = err.message.slice(formatLocated('', err.location).length);
+        const msg = `the last line is incomplete (file truncated?): ${bare}`;
+        if (options.strict) throw new InputError(msg, err.location);
+        const n = Math.max(r + 1, 0);
+        info.warnings.push(`${formatLocated(msg, err.location)}; kept the ${n} complete frame${n === 1 ? '' : 's'} before it`);
+        break;
+      }
+      if (next.done) break;
+      const frame = next.value;
       r++;
       lastFrameLine = frame.line;
       if (r < first) continue;
@@ -342,6 +359,7 @@ export async function ingestTrajectory(path: string, sink: TrajectorySink, optio
       }
     }
   } finally {
+    await frames.return();
     input.close();
   }
   if (r < first) {
@@ -384,4 +402,9 @@ async function estimateTextBytes(path: string, size: number): Promise<number> {
 /** A sink that discards frames (for `info` on text formats: statistics only, bounded memory). */
 export function createNullSink(): TrajectorySink {
   return { begin: () => {}, frame: () => {}, end: () => {} };
+}
+
+/** The error points at (or after) the last line, the input is used up, and that line had no terminator. */
+function isOnCutLastLine(err: InputError, input: LineReader): boolean {
+  return input.lastLineUnterminated && input.atEnd && err.location.line !== undefined && err.location.line >= input.lineNumber;
 }

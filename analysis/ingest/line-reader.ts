@@ -26,6 +26,12 @@ export class LineReader {
   /** Bytes of (decompressed) text consumed so far. */
   bytesRead = 0;
 
+  /**
+   * true once the last line has been served and the input did not end with a line terminator: a killed run's
+   * last, half-written line (writers terminate every line they finish).
+   */
+  lastLineUnterminated = false;
+
   private lines: string[] = [];
   private pos = 0;
   private partial = '';
@@ -95,6 +101,11 @@ export class LineReader {
     return this.lines[this.pos];
   }
 
+  /** true when every line has been returned (the end of input has been seen). */
+  get atEnd(): boolean {
+    return this.done && this.pos >= this.lines.length;
+  }
+
   /** Stop reading and release the file. */
   close(): void {
     const it = this.iterator;
@@ -124,6 +135,7 @@ export class LineReader {
         const tail = this.partial + this.decoder.decode();
         this.partial = '';
         if (tail.length > 0) {
+          this.lastLineUnterminated = true;
           this.lines = [stripCr(tail)];
           this.pos = 0;
           return true;

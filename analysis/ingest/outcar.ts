@@ -67,7 +67,10 @@ export const readOutcar: FrameReader = async function* (
       for (let r = 0; r < 3; r++) {
         const l = await input.next();
         if (l === null) return truncated(`lattice vector ${r + 1}`);
-        if (scanNumbers(l, c, 3 * r, 3) < 0) failExpected(`lattice vector ${r + 1} (3 numbers)`, quoteFound(l), { file, line: input.lineNumber });
+        if (scanNumbers(l, c, 3 * r, 3) < 0) {
+          if ((await input.peek()) === null) return truncated(`lattice vector ${r + 1}`, input.lineNumber);
+          failExpected(`lattice vector ${r + 1} (3 numbers)`, quoteFound(l), { file, line: input.lineNumber });
+        }
       }
       cell = c;
     } else if (line.includes('Iteration') && line.includes('---')) {

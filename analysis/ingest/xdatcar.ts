@@ -223,8 +223,8 @@ export const readXdatcar: FrameReader = async function* (
         return null;
       }
       if (scanNumbers(l, coords, 3 * i, 3) < 0) {
-        if ((await input.peek()) === null && !isBlank(l) && isConfigLine(l) === null) {
-          // The last line was cut mid-write.
+        if ((await input.peek()) === null && isConfigLine(l) === null) {
+          // The last line was cut mid-write (possibly right after its leading blanks).
           const msg = `frame ${frameIndex}: expected ${nAtoms} coordinate lines, found ${i} complete (file truncated?)`;
           if (options.strict) throw new InputError(msg, { file, line: input.lineNumber });
           info.warnings.push(

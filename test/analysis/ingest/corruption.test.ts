@@ -1,6 +1,8 @@
 /**
  * Property: a corrupted trajectory (truncated, bytes flipped, lines deleted) either loads or fails with InputError —
  * never another exception. 120 cases from a fixed seed (20260501) over samples of every format, plain and gzip.
+ * Property (killed run): a file cut at any byte after its first complete frame loads without error (no --strict),
+ * keeps a prefix of the frames with identical positions, and every warning is `file:line: …`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -86,5 +88,51 @@ describe('corrupted inputs end in success or InputError only', () => {
     const file = path.join(tmp.dir, 'cut.gz');
     writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 3)));
     await expect(loadTrajectory(file, { allowMissingTime: true })).rejects.toThrow(/cut\.gz:\d+: gzip stream is corrupt or truncated/);
+  });
+});
+
+describe('a killed run (file cut at any byte after the first frame) loads its complete frames', () => {
+  // Cuts are placed after the second occurrence of a frame marker (so the first frame is complete), up to the end.
+  // XDATCAR_lj_li_npt_tri repeats its header before every frame (variable cell): cuts land inside headers too.
+  const CUT_SAMPLES: Array<[string, string, { typeNames?: string[] }]> = [
+    ['lammps-lj/XDATCAR_lj_li_npt_tri', 'configuration=', {}],
+    ['kinisi/example_drift.XDATCAR', 'configuration=', {}],
+    ['dpdata/OUTCAR.h2o.md', ' POSITION ', {}],
+    ['dpdata/vasprun.h2o.md.xml', '<calculation>', {}],
+    ['lammps-lj/lj_li_npt_tri.extxyz', 'Lattice=', {}],
+    ['lammps-lj/lj_li_npt_tri.lammpstrj', 'ITEM: TIMESTEP', { typeNames: ['Li'] }],
+    ['dpdata/vasprun.h2o.md.tribox.xml', '<calculation>', {}],
+    ['dpdata/OUTCAR.ch4.ml', ' POSITION ', {}],
+    ['dpdata/conf_s_su.dump', 'ITEM: TIMESTEP', { typeNames: ['O', 'H'] }],
+  ];
+  it.each(CUT_SAMPLES)('%s: 40 cuts (seed 20261125)', async (rel, marker, extra) => {
+    const full = readFileSync(dataPath(rel));
+    const start = full.indexOf(marker, full.indexOf(marker) + 1);
+    expect(start).toBeGreaterThan(0);
+    const opts = { allowMissingTime: true, ...extra };
+    const ref = (await loadTrajectory(dataPath(rel), opts)).trajectory;
+    const m = 3 * ref.nAtoms;
+    const rng = createRng(20261125);
+    for (let c = 0; c < 40; c++) {
+      const at = start + Math.floor((full.length - start) * rng.nextFloat());
+      const file = path.join(tmp.dir, `cut-${c}-${path.basename(rel)}`);
+      writeFileSync(file, full.subarray(0, at));
+      const where = `${rel} cut at byte ${at}`;
+      let r;
+      try {
+        r = await loadTrajectory(file, opts);
+      } catch (err) {
+        throw new Error(`${where}: ${String((err as Error).message)}`);
+      }
+      const t = r.trajectory;
+      expect(t.nFrames, where).toBeGreaterThanOrEqual(1);
+      expect(t.nFrames, where).toBeLessThanOrEqual(ref.nFrames);
+      for (const w of r.warnings) expect(w.startsWith(`${file}:`) && /^:\d+: /.test(w.slice(file.length)), `${where}: ${w}`).toBe(true);
+      // All kept frames but the last are bitwise those of the full file (the last line may be cut inside its last number).
+      const n = (t.nFrames - 1) * m;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = t.positions_A[i] === ref.positions_A[i];
+      expect(same, where).toBe(true);
+    }
   });
 });

@@ -217,3 +217,28 @@ describe('species consistency between frames', () => {
     expect(t.species).toEqual(['Li', 'S', 'Li']);
   });
 });
+
+describe('a half-written last line (no line terminator) is truncation for every reader', () => {
+  const frame = (step: number) =>
+    `ITEM: TIMESTEP\n${step}\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type xu yu zu\n1 1 1.0 1.0 1.0\n2 1 2.0 2.0 2.0\n`;
+  const opts = { timestep_fs: 1, typeNames: ['Li'] };
+
+  it('LAMMPS dump cut inside the next ITEM: line: complete frames + file:line warning; --strict is an error', async () => {
+    const f = path.join(tmp.dir, 'cut-item.dump');
+    writeFileSync(f, frame(0) + frame(10) + 'ITE');
+    const r = await loadTrajectory(f, opts);
+    expect(r.trajectory.nFrames).toBe(2);
+    expect(r.warnings).toEqual([
+      `${f}:23: the last line is incomplete (file truncated?): expected ITEM: TIMESTEP, found "ITE"; kept the 2 complete frames before it`,
+    ]);
+    await expect(loadTrajectory(f, { ...opts, strict: true })).rejects.toThrow(
+      `${f}:23: the last line is incomplete (file truncated?): expected ITEM: TIMESTEP, found "ITE"`,
+    );
+  });
+
+  it('the same garbled line with its terminator is still garbled content (InputError)', async () => {
+    const f = path.join(tmp.dir, 'garbled-item.dump');
+    writeFileSync(f, frame(0) + frame(10) + 'ITE\n');
+    await expect(loadTrajectory(f, opts)).rejects.toThrow(`${f}:23: expected ITEM: TIMESTEP, found "ITE"`);
+  });
+});

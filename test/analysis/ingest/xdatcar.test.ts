@@ -102,6 +102,15 @@ describe('readXdatcar errors and truncation', () => {
     expect(info.warnings[0]).toContain('XDATCAR:15: frame 1: expected 3 coordinate lines, found 2 complete (file truncated?)');
   });
 
+  it('a last line cut right after its leading blanks counts as truncation (found by the killed-run property test)', async () => {
+    const lines = [...HEADER, ...FRAME(1, 0), ...FRAME(2, 0).slice(0, 3), '  '];
+    const { frames, info } = await read(lines);
+    expect(frames.length).toBe(1);
+    expect(info.warnings).toEqual([
+      'XDATCAR:15: frame 1: expected 3 coordinate lines, found 2 complete (file truncated?); kept the 1 complete frame before it',
+    ]);
+  });
+
   it('header errors: scale, lattice, counts, empty file, changed atom count', async () => {
     const bad = (i: number, v: string) => {
       const h = [...HEADER];
