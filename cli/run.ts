@@ -161,13 +161,14 @@ export const runCommand: CommandModule<GlobalOptions, RunArgs> = {
       throw err;
     }
     const report = join(args.output, 'report.html');
+    const summary = summaryRows.map(([quantity, value, unit]) => ({ quantity, value, unit }));
+    if (args.json) printJson({ status: failure ? 'failed' : 'ok', failed_stage: failure?.stage ?? null, output: args.output, report, stages: records, summary });
     if (failure) {
       const message = `stage ${failure.stage} failed: ${(failure.error as Error)?.message ?? String(failure.error)} (the report with the finished stages is ${report})`;
       if (failure.error instanceof InputError) throw new InputError(message);
       throw new Error(message);
     }
-    if (args.json) printJson({ status: 'ok', output: args.output, report, stages: records, summary: summaryRows.map(([quantity, value, unit]) => ({ quantity, value, unit })) });
-    else {
+    if (!args.json) {
       process.stdout.write(`${formatTable(['stage', 'status', 'time (s)'], records.map((r) => [r.id, r.status, r.time_s === null ? (r.reason ?? '') : r.time_s.toFixed(1)]))}\n\n`);
       process.stdout.write(`${formatTable(['quantity', 'value', 'unit / note'], summaryRows)}\n\nreport: ${report}\n`);
     }

@@ -29,7 +29,7 @@ export function buildKmcVsMdPlotSpec(points: { source: string; T_K: number; D_cm
     height: 340,
     data: { values: rows },
     layer: [
-      { mark: { type: 'rule' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color: { field: 'source', type: 'nominal', title: 'source' } } },
+      { mark: { type: 'rule' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color: { field: 'source', type: 'nominal', title: 'source', legend: { labelLimit: 320, orient: 'bottom' } } } },
       {
         mark: { type: 'point', filled: true, size: 60 },
         encoding: { x: { field: 'x', type: 'quantitative', title: '1000/T (1/K)', scale: { zero: false } }, y: { field: 'D_cm2PerS', ...y }, color: { field: 'source', type: 'nominal' }, shape: { field: 'source', type: 'nominal' } },

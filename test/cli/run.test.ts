@@ -147,11 +147,15 @@ describe('liflux run', () => {
     expect(html).toContain('not run: stage flux-front failed');
   }, 120_000);
 
-  it('a missing trajectory fails in ingest with exit 2 naming the file', () => {
+  it('a missing trajectory fails in ingest with exit 2 naming the file; --json still reports the stages', () => {
     const cfg = writeConfig('missing.json', reducedConfig({ trajectories: [{ path: path.join(dir, 'nope.XDATCAR'), temperature_K: 300, timestep_fs: 1 }], extraTrajectories: [] }));
-    const r = runCli(['run', cfg, '-o', path.join(dir, 'missing-out'), '--quiet']);
+    const r = runCli(['run', cfg, '-o', path.join(dir, 'missing-out'), '--quiet', '--json']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/stage ingest failed: .*nope\.XDATCAR/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.status).toBe('failed');
+    expect(doc.failed_stage).toBe('ingest');
+    expect(doc.stages[0].error).toContain('nope.XDATCAR');
   });
 
   it('bad configs are rejected before anything is written (exit 2, message names the key)', () => {
