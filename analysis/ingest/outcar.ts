@@ -30,6 +30,8 @@ export const readOutcar: FrameReader = async function* (
   let frames = 0;
   let tebeg: number | undefined;
   let teend: number | undefined;
+  let tebegLine = 0;
+  let temperatureApplied = false;
 
   for (;;) {
     const line = await input.next();
@@ -56,10 +58,12 @@ export const readOutcar: FrameReader = async function* (
     } else if (info.nblock === undefined && line.includes('NBLOCK') && /^\s+NBLOCK\s+=/.test(line)) {
       // Every ionic step prints a table; NBLOCK only thins XDATCAR.
       info.nblock = 1;
-    } else if (tebeg === undefined && line.includes('TEBEG') && /^\s+TEBEG\s+=/.test(line)) {
+    } else if (teend === undefined && line.includes('TEBEG') && /^\s+TEBEG\s+=/.test(line)) {
+      // The INCAR echo may give TEBEG alone; the parameter echo `TEBEG = …; TEEND = …` gives both (and wins).
       const m = /TEBEG\s*=\s*([-+0-9.Ee]+);?\s*(?:TEEND\s*=\s*([-+0-9.Ee]+))?/.exec(line);
-      if (m) {
+      if (m && (tebeg === undefined || m[2] !== undefined)) {
         tebeg = Number(m[1]);
+        tebegLine = input.lineNumber;
         if (m[2] !== undefined) teend = Number(m[2]);
       }
     } else if (line.includes('direct lattice vectors')) {
@@ -131,8 +135,10 @@ export const readOutcar: FrameReader = async function* (
   }
 
   function applyTemperature(): void {
-    if (tebeg === undefined || info.temperature_K !== undefined) return;
+    if (tebeg === undefined || info.temperature_K !== undefined || temperatureApplied) return;
+    temperatureApplied = true;
     if (teend === undefined || teend === tebeg) info.temperature_K = tebeg;
+    else info.warnings.push(`${file}:${tebegLine}: TEBEG = ${tebeg} K and TEEND = ${teend} K differ (a ramp); no temperature recorded`);
   }
 
   /** `line`: the missing line (default) or the half-written last line. */

@@ -127,6 +127,18 @@ describe('readOutcar', () => {
     for (let i = 1; i < frames.length; i++) expect(frames[i].coords).not.toEqual(frames[i - 1].coords);
   });
 
+  it('TEBEG ≠ TEEND (a ramp): no temperature and a file:line warning; TEBEG = TEEND gives the temperature', async () => {
+    const lines = readFileSync(dataPath('dpdata/OUTCAR.ch4.ml'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('TEEND  =  10.0'));
+    const equal = await readFrames(readOutcar, 'outcar', { text: lines.join('\n'), name: 'OUTCAR' });
+    expect(equal.info.temperature_K).toBe(10);
+    expect(equal.info.warnings).toEqual([]);
+    lines[at] = lines[at].replace('TEEND  =  10.0', 'TEEND  = 300.0');
+    const ramp = await readFrames(readOutcar, 'outcar', { text: lines.join('\n'), name: 'OUTCAR' });
+    expect(ramp.info.temperature_K).toBeUndefined();
+    expect(ramp.info.warnings).toEqual([`OUTCAR:${at + 1}: TEBEG = 10 K and TEEND = 300 K differ (a ramp); no temperature recorded`]);
+  });
+
   it('NWRITE = 0: a clear error pointing to XDATCAR', async () => {
     await expect(readFrames(readOutcar, 'outcar', dataPath('dpdata/Ti-aimd-nwrite0.OUTCAR'))).rejects.toThrow(
       /Ti-aimd-nwrite0\.OUTCAR:1692: expected a POSITION table for every ionic step, found a run with NWRITE = 0 .*convert the XDATCAR/,
