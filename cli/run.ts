@@ -11,7 +11,7 @@ import { cpus, platform, release } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../engine/core/errors.js';
+import { CancelledError, InputError } from '../engine/core/errors.js';
 import { formatTable, printJson, writeFileAtomically, type GlobalOptions } from './output.js';
 import { renderHtmlReport, type ReportSection } from './report/html-report.js';
 import { readRunConfig, type RunConfig } from './run/config.js';
@@ -166,6 +166,7 @@ export const runCommand: CommandModule<GlobalOptions, RunArgs> = {
     if (failure) {
       const message = `stage ${failure.stage} failed: ${(failure.error as Error)?.message ?? String(failure.error)} (the report with the finished stages is ${report})`;
       if (failure.error instanceof InputError) throw new InputError(message);
+      if (failure.error instanceof CancelledError) throw new CancelledError(message);
       throw new Error(message);
     }
     if (!args.json) {
