@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('liflux')
     .usage('$0 <command> [options]\n\nLateral Li flux toolkit: trajectories → diffusion, KMC of Li vacancies, hot-spot stripping, flux model.')
     .option('json', { type: 'boolean', description: 'Machine-readable JSON result on stdout', default: false })
-    .option('quiet', { type: 'boolean', description: 'No progress output on stderr', default: false })
+    .option('quiet', { type: 'boolean', description: 'No progress bar on stderr (warnings still print); commands that write files print only what they wrote', default: false })
     .option('verbose', { type: 'boolean', description: 'Show stack traces on errors', default: false })
     .strict()
     .demandCommand(1, 'Name a command (see --help).')
