@@ -448,6 +448,15 @@ export function buildHotspotPhaseTable(r: HotspotResult): { header: string[]; ro
   };
 }
 
+/** Grid convergence of the first phase's lateral current: one row per interval count, relative to the finest. */
+export function buildHotspotConvergenceTable(conv: HotspotConvergenceResult): { header: string[]; rows: (string | number)[][] } {
+  const last = conv.rows[conv.rows.length - 1].lateral_current_A[0];
+  return {
+    header: ['intervals', 'unknowns', 'I lateral (A)', 'rel. diff to finest', 'solve (s)'],
+    rows: conv.rows.map((row) => [row.intervals, row.unknowns, fmt(row.lateral_current_A[0], 8), fmt((row.lateral_current_A[0] - last) / last, 2), fmt(row.solve_ms / 1000, 3)]),
+  };
+}
+
 function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null): string {
   const lines: string[] = [];
   const geomText = r.geometry === '2d' ? '2d Cartesian (line charge; I = K·2πR as the paper\'s eq 17b)' : 'axisymmetric (r, z) (point charge; I = ∫J_r·2πR dz)';
@@ -461,14 +470,8 @@ function formatHotspot(r: HotspotResult, conv: HotspotConvergenceResult | null):
     `applied current ${fmt(r.parameters.appliedCurrentDensity_mAPerCm2)} mA/cm² vs none: lateral current changes by ${fmt(appliedEffect, 2)} (relative)${Math.abs(appliedEffect) < 0.01 ? ' — negligible' : ''}`,
   );
   if (conv) {
-    const last = conv.rows[conv.rows.length - 1].lateral_current_A[0];
-    lines.push(
-      'convergence (first phase):',
-      formatTable(
-        ['intervals', 'unknowns', 'I lateral (A)', 'rel. diff to finest', 'solve (s)'],
-        conv.rows.map((row) => [row.intervals, row.unknowns, fmt(row.lateral_current_A[0], 8), fmt((row.lateral_current_A[0] - last) / last, 2), fmt(row.solve_ms / 1000, 3)]),
-      ),
-    );
+    const t = buildHotspotConvergenceTable(conv);
+    lines.push('convergence (first phase):', formatTable(t.header, t.rows));
   }
   const sb = r.phases.find((p) => p.name === 'Sb') ?? r.phases[0];
   lines.push(

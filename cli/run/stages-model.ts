@@ -5,14 +5,15 @@
  */
 import { describeConductivity } from '../../analysis/flux/conductivity.js';
 import { analyzeFronts, createDiffusivityFromJson, type DiffusivityFunction } from '../../analysis/flux/front.js';
-import { runHotspotModel, type HotspotGeometry } from '../../analysis/flux/hotspot.js';
+import { computeHotspotConvergence, runHotspotModel, type HotspotGeometry } from '../../analysis/flux/hotspot.js';
 import { createStripConfig } from '../../engine/strip/presets.js';
 import { advanceStripRun, createStripRun, summarizeStripRun, type StripResult } from '../../engine/strip/strip-kmc.js';
 import { buildKmcCompareTable, compareKmcModels, DEFAULT_RATES_PATH, runSweep, type KmcArgs } from '../kmc.js';
-import { buildFrontPlotSpecs, buildFrontTable, buildHotspotPhaseTable, buildHotspotPlotSpecs, conductivityFromArgs, frontJson, hotspotJson, readFronts, type FrontArgs } from '../flux.js';
+import { buildFrontPlotSpecs, buildFrontTable, buildHotspotConvergenceTable, buildHotspotPhaseTable, buildHotspotPlotSpecs, conductivityFromArgs, frontJson, hotspotJson, readFronts, type FrontArgs } from '../flux.js';
 import { buildOccupancyMapSpec, buildOptions, buildSweepPlotSpec, type Preset, type StripArgs } from '../strip.js';
 import { createProgress, fmt } from '../output.js';
 import type { PlotSpec } from '../plot.js';
+import type { ReportTable } from '../report/html-report.js';
 import { addFigure, createOutcome, stringifyJson, writeStageFile, type Stage, type StageContext, type StageOutcome } from './context.js';
 
 /** How the MD-derived rates file is named in outputs (its temporary path is not where it ends up). */
@@ -121,11 +122,20 @@ export const hotspotStage: Stage = {
     const g = ctx.config.flux.hotspot.geometry;
     const geometries: HotspotGeometry[] = g === 'both' ? ['2d', 'axisymmetric'] : [g];
     const docs: Record<string, unknown>[] = [];
+    const convTables: ReportTable[] = [];
     const rows: string[][] = [];
     let header: string[] = [];
     for (const geometry of geometries) {
-      const r = runHotspotModel({ geometry, intervals: ctx.config.flux.hotspot.intervals });
-      docs.push(hotspotJson(r, null));
+      const intervals = ctx.config.flux.hotspot.intervals;
+      const r = runHotspotModel({ geometry, intervals });
+      // Grid check at a quarter and half the configured intervals (a cheap honesty line for a modest grid).
+      const coarser = [Math.round(intervals / 4), Math.round(intervals / 2)].filter((n) => n >= 8 && n < intervals);
+      const conv = coarser.length > 0 ? computeHotspotConvergence({ geometry }, [...coarser, intervals]) : null;
+      docs.push(hotspotJson(r, conv));
+      if (conv) {
+        const ct = buildHotspotConvergenceTable(conv);
+        convTables.push({ caption: `Grid convergence, ${geometry}, ${r.phases[0].name} phase (lateral current relative to ${intervals} intervals)`, header: ct.header, rows: ct.rows });
+      }
       const t = buildHotspotPhaseTable(r);
       header = ['geometry', ...t.header];
       for (const row of t.rows) rows.push([geometry, ...row]);
@@ -134,7 +144,7 @@ export const hotspotStage: Stage = {
       out.summary.push([`hot-spot lateral current, Sb (${geometry})`, fmt(sb.lateral_current_A, 3), 'A (paper ~29 µA)']);
       out.summary.push([`relithiation time Sb → Li3Sb (${geometry})`, fmt(r.total_relithiation_time_s, 3), 's (paper ~10 ns)']);
     }
-    out.tables.push({ caption: `Hot-spot model per depleted phase (grid ${ctx.config.flux.hotspot.intervals} intervals per direction)`, header, rows });
+    out.tables.push({ caption: `Hot-spot model per depleted phase (grid ${ctx.config.flux.hotspot.intervals} intervals per direction)`, header, rows }, ...convTables);
     await writeStageFile(ctx, out, 'flux-hotspot.json', stringifyJson(docs.length === 1 ? docs[0] : { geometry: 'both', results: docs }));
     return out;
   },
