@@ -3,7 +3,7 @@
  * (K chosen so a batch holds about 16 MB of positions) and each batch is handed to the file as soon as it is full,
  * so memory stays bounded whatever the trajectory length.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import {
   Float64,
@@ -14,6 +14,7 @@ import {
   makeData,
   type Schema,
 } from 'apache-arrow';
+import { InputError } from '../../engine/core/errors.js';
 import { createTrajectorySchema, type TrajectorySchemaInfo } from './arrow-schema.js';
 import { ingestTrajectory, type IngestOptions, type IngestResult } from './ingest.js';
 
@@ -47,7 +48,15 @@ export class ArrowTrajectoryWriter {
     this.schema = createTrajectorySchema(info);
     this.framesPerBatch = Math.max(1, options.framesPerBatch ?? Math.floor(BATCH_VALUES / Math.max(1, 3 * info.nAtoms)));
     this.writer = new RecordBatchFileWriter();
-    const out = createWriteStream(path);
+    // Open synchronously so a path that cannot be written (missing folder, permissions) fails here, as an
+    // InputError naming it, before any stream or Arrow queue exists that could reject with nobody listening.
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (err) {
+      throw new InputError(`cannot write the Arrow file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
+    }
+    const out = createWriteStream(path, { fd });
     this.done = pipeline(this.writer.toNodeStream(), out);
     this.writer.reset(undefined, this.schema);
     this.allocate();

@@ -155,6 +155,13 @@ describe('Arrow round trip', () => {
     expect(t.meta.dt_ps).toBeNull();
   });
 
+  it('an output path that cannot be written is an InputError naming it (not an unhandled rejection)', async () => {
+    const out = path.join(tmp.dir, 'no-such-folder', 'x.arrow');
+    await expect(convertToArrow(dataPath('pymatgen/XDATCAR_4'), out, { allowMissingTime: true })).rejects.toThrow(
+      `${out}: cannot write the Arrow file: ENOENT`,
+    );
+  });
+
   it('reader errors: not Arrow, Arrow without the liflux schema', async () => {
     await expect(readArrowTrajectory(dataPath('pymatgen/XDATCAR_4'))).rejects.toThrow(/XDATCAR_4: expected an Arrow IPC file, found unreadable content/);
     const foreign = path.join(tmp.dir, 'foreign.arrow');
