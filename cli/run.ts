@@ -97,9 +97,20 @@ export const runCommand: CommandModule<GlobalOptions, RunArgs> = {
     const summaryRows: [string, string, string][] = [];
     const seeds: Record<string, unknown> = { seed: config.seed };
     let failure: { stage: string; error: unknown } | null = null;
+    // Ctrl-C: the running stage finishes (the KMC stage stops early on its own), the rest are not run, and the
+    // report of what finished is written before exiting with 130 — never a half-written hidden folder.
+    let interrupted = false;
+    const onSigint = (): void => {
+      interrupted = true;
+      note(args, 'liflux run: interrupted; finishing the current stage, then writing the report');
+    };
+    process.on('SIGINT', onSigint);
     try {
       for (const stage of RUN_STAGES) {
-        const reason = failure ? `not run: stage ${failure.stage} failed` : stage.skipReason(config, state);
+        if (interrupted && !failure) failure = { stage: 'interrupt', error: new CancelledError('interrupted (Ctrl-C)') };
+        const reason = failure
+          ? failure.stage === 'interrupt' ? 'not run: interrupted (Ctrl-C)' : `not run: stage ${failure.stage} failed`
+          : stage.skipReason(config, state);
         if (reason !== null) {
           records.push({ id: stage.id, title: stage.title, status: 'skipped', time_s: null, reason, error: null, files: [] });
           sections.push({ id: stage.id, title: stage.title, status: 'skipped', paragraphs: [`Skipped: ${reason}.`] });
@@ -159,12 +170,15 @@ export const runCommand: CommandModule<GlobalOptions, RunArgs> = {
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
     }
     const report = join(args.output, 'report.html');
     const summary = summaryRows.map(([quantity, value, unit]) => ({ quantity, value, unit }));
     if (args.json) printJson({ status: failure ? 'failed' : 'ok', failed_stage: failure?.stage ?? null, output: args.output, report, stages: records, summary });
     if (failure) {
-      const message = `stage ${failure.stage} failed: ${(failure.error as Error)?.message ?? String(failure.error)} (the report with the finished stages is ${report})`;
+      const what = failure.stage === 'interrupt' ? 'run' : `stage ${failure.stage} failed`;
+      const message = `${what}: ${(failure.error as Error)?.message ?? String(failure.error)} (the report with the finished stages is ${report})`;
       if (failure.error instanceof InputError) throw new InputError(message);
       if (failure.error instanceof CancelledError) throw new CancelledError(message);
       throw new Error(message);
