@@ -13,7 +13,7 @@ PROFILE=$(mktemp -d)
 trap 'rm -rf "$PROFILE"' EXIT
 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$PROFILE" \
-  --enable-logging=stderr --v=0 --screenshot="$PNG" --window-size=1280,4000 "file://$REPORT" > "$LOG" 2>&1 || {
+  --enable-logging=stderr --v=0 --virtual-time-budget=10000 --screenshot="$PNG" --window-size=1280,4000 "file://$REPORT" > "$LOG" 2>&1 || {
   echo "chromium failed; log: $LOG" >&2
   exit 1
 }
