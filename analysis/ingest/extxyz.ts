@@ -18,8 +18,8 @@
  * no wrapped writer produces; from that frame on the file is treated as unwrapped (`wrapped: false`).
  */
 import { FS_TO_PS } from '../../engine/core/constants.js';
-import { InputError, failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
-import type { FrameReader, RawFrame, ReaderOptions, SourceInfo } from './frame-source.js';
+import { failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
+import { reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
 import type { LineReader } from './line-reader.js';
 import { isBlank, parseToken, skipBlanks } from './number-scan.js';
 
@@ -177,18 +177,8 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
   let prevSpecies: string[] | null = null;
   let knownUnwrapped = false;
 
-  const truncated = (
-    frameLine: number,
-    expected: string,
-    found = 'the end of the file',
-    line = input.lineNumber + 1,
-  ): void => {
-    const message =
-      `frame ${frameIndex} (starting at line ${frameLine}) is incomplete: expected ${expected}, found ${found} ` +
-      `(file truncated?); kept the ${frameIndex} complete frame${frameIndex === 1 ? '' : 's'} before it`;
-    if (options.strict) throw new InputError(message, { file, line });
-    info.warnings.push(formatLocated(message, { file, line }));
-  };
+  const truncated = (frameLine: number, expected: string, found = 'the end of the file', line = input.lineNumber + 1): void =>
+    reportIncompleteFrame(info, options, { index: frameIndex, line: frameLine }, expected, found, { file, line });
 
   for (;;) {
     let l = await input.next();

@@ -11,6 +11,7 @@
  *   frame, unless `options.strict`, where they throw InputError instead;
  * - throw InputError (`file:line: expected …, found …`) on garbled content.
  */
+import { InputError, formatLocated } from '../../engine/core/errors.js';
 import type { LineReader } from './line-reader.js';
 
 export type TrajectoryFormat = 'xdatcar' | 'vasprun' | 'outcar' | 'extxyz' | 'lammps-dump';
@@ -67,3 +68,23 @@ export type FrameReader = (
   info: SourceInfo,
   options: ReaderOptions,
 ) => AsyncGenerator<RawFrame, void, void>;
+
+/**
+ * Report a frame cut short by a killed run: with `options.strict` throw an InputError, otherwise record the
+ * warning `file:line: frame N (starting at line L) is incomplete: expected …, found … (file truncated?); kept the
+ * N complete frames before it` in `info.warnings`. The caller then stops reading.
+ */
+export function reportIncompleteFrame(
+  info: SourceInfo,
+  options: ReaderOptions,
+  frame: { index: number; line: number },
+  expected: string,
+  found: string,
+  at: { file: string; line: number },
+): void {
+  const message =
+    `frame ${frame.index} (starting at line ${frame.line}) is incomplete: expected ${expected}, found ${found} ` +
+    `(file truncated?); kept the ${frame.index} complete frame${frame.index === 1 ? '' : 's'} before it`;
+  if (options.strict) throw new InputError(message, at);
+  info.warnings.push(formatLocated(message, at));
+}

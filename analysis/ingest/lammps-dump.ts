@@ -22,8 +22,8 @@
  * `lj`, which is taken as is with a warning.
  */
 import { FS_TO_PS } from '../../engine/core/constants.js';
-import { InputError, failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
-import type { FrameReader, RawFrame, ReaderOptions, SourceInfo } from './frame-source.js';
+import { failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
+import { reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
 import type { LineReader } from './line-reader.js';
 import { isBlank, parseToken, skipBlanks, splitTokens } from './number-scan.js';
 
@@ -190,18 +190,8 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
   let elements: string[] = [];
 
   /** Report a frame that ends early. Returns normally only in non-strict mode (caller then stops). */
-  const truncated = (
-    frameLine: number,
-    expected: string,
-    found = 'the end of the file',
-    line = input.lineNumber + 1,
-  ): void => {
-    const message =
-      `frame ${frameIndex} (starting at line ${frameLine}) is incomplete: expected ${expected}, found ${found} ` +
-      `(file truncated?); kept the ${frameIndex} complete frame${frameIndex === 1 ? '' : 's'} before it`;
-    if (options.strict) throw new InputError(message, { file, line });
-    info.warnings.push(formatLocated(message, { file, line }));
-  };
+  const truncated = (frameLine: number, expected: string, found = 'the end of the file', line = input.lineNumber + 1): void =>
+    reportIncompleteFrame(info, options, { index: frameIndex, line: frameLine }, expected, found, { file, line });
 
   for (;;) {
     // ---- frame header: ITEM blocks up to and including ITEM: ATOMS ----
