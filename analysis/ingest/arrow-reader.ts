@@ -4,12 +4,12 @@
  * concatenated once), and `loadTrajectory` for any supported input (Arrow or a text format through the
  * ingestion pipeline).
  */
-import { open } from 'node:fs/promises';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError } from '../../engine/core/errors.js';
 import type { Trajectory, TrajectoryMeta } from '../trajectory.js';
 import { COLUMNS, META_KEYS, TRAJECTORY_SCHEMA_VERSION } from './arrow-schema.js';
 import { detectFormat } from './detect.js';
+import { openInput } from './line-reader.js';
 import { ingestTrajectory, type IngestOptions, type IngestResult, type TrajectorySink } from './ingest.js';
 import type { TrajectorySchemaInfo } from './arrow-schema.js';
 
@@ -115,12 +115,7 @@ export function convertTableToTrajectory(table: Table, file = '<arrow>'): { traj
  * The whole file in one 8-byte-aligned buffer, read in chunks (fs.readFile stops at 2 GiB; trajectories need not).
  */
 async function readWholeFile(path: string): Promise<Uint8Array> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
-  }
+  const handle = await openInput(path);
   try {
     const size = (await handle.stat()).size;
     const buf = new Uint8Array(new ArrayBuffer(size));

@@ -1,12 +1,11 @@
 /**
  * Format detection from content (never from the file name; `.gz` is looked through), and the reader registry.
  */
-import { open } from 'node:fs/promises';
 import { InputError } from '../../engine/core/errors.js';
 import { readExtxyz } from './extxyz.js';
 import type { FrameReader, TrajectoryFormat } from './frame-source.js';
 import { readLammpsDump } from './lammps-dump.js';
-import { LineReader } from './line-reader.js';
+import { LineReader, openInput } from './line-reader.js';
 import { isNumberToken, splitTokens } from './number-scan.js';
 import { readOutcar } from './outcar.js';
 import { readVasprun } from './vasprun.js';
@@ -37,12 +36,7 @@ export function selectReader(format: TrajectoryFormat): FrameReader {
 
 /** True when the file starts with the Arrow IPC file magic `ARROW1`. */
 export async function isArrowFile(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
-  }
+  const handle = await openInput(path);
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new InputError('expected a regular file (pipes and devices are not supported), found another kind of file', { file: path });

@@ -18,8 +18,8 @@
  * no wrapped writer produces; from that frame on the file is treated as unwrapped (`wrapped: false`).
  */
 import { FS_TO_PS } from '../../engine/core/constants.js';
-import { failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
-import { reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
+import { failExpected, quoteFound } from '../../engine/core/errors.js';
+import { createWarnOnce, reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
 import type { LineReader } from './line-reader.js';
 import { isBlank, parseToken, skipBlanks } from './number-scan.js';
 
@@ -166,12 +166,7 @@ export const readExtxyz: FrameReader = async function* readExtxyz(
   options: ReaderOptions,
 ): AsyncGenerator<RawFrame, void, void> {
   const file = input.file;
-  const warned = new Set<string>();
-  const warnOnce = (key: string, line: number, message: string): void => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    info.warnings.push(formatLocated(message, { file, line }));
-  };
+  const warnOnce = createWarnOnce(info, file);
   let frameIndex = 0;
   let layout: PropertyLayout | null = null;
   let prevSpecies: string[] | null = null;

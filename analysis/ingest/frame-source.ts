@@ -88,3 +88,13 @@ export function reportIncompleteFrame(
   if (options.strict) throw new InputError(message, at);
   info.warnings.push(formatLocated(message, at));
 }
+
+/** A warning function that records each `key` once (`file:line: message`), for readers that would repeat it per frame. */
+export function createWarnOnce(info: SourceInfo, file: string): (key: string, line: number, message: string) => void {
+  const warned = new Set<string>();
+  return (key, line, message) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    info.warnings.push(formatLocated(message, { file, line }));
+  };
+}

@@ -22,8 +22,8 @@
  * `lj`, which is taken as is with a warning.
  */
 import { FS_TO_PS } from '../../engine/core/constants.js';
-import { failExpected, formatLocated, quoteFound } from '../../engine/core/errors.js';
-import { reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
+import { failExpected, quoteFound } from '../../engine/core/errors.js';
+import { createWarnOnce, reportIncompleteFrame, type FrameReader, type RawFrame, type ReaderOptions, type SourceInfo } from './frame-source.js';
 import type { LineReader } from './line-reader.js';
 import { isBlank, parseToken, skipBlanks, splitTokens } from './number-scan.js';
 
@@ -166,12 +166,7 @@ export const readLammpsDump: FrameReader = async function* readLammpsDump(
 ): AsyncGenerator<RawFrame, void, void> {
   const file = input.file;
   const typeNames = options.typeNames;
-  const warned = new Set<string>();
-  const warnOnce = (key: string, line: number, message: string): void => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    info.warnings.push(formatLocated(message, { file, line }));
-  };
+  const warnOnce = createWarnOnce(info, file);
 
   let nAtoms = -1;
   let frameIndex = 0;

@@ -11,10 +11,19 @@
  * last returned (for `file:line:` error messages). Memory is bounded by the chunk size plus one line.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { InputError } from '../../engine/core/errors.js';
+
+/** Open a file for reading; a failure is an InputError naming the file and the system's reason (ENOENT, EACCES…). */
+export async function openInput(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
+  }
+}
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -47,12 +56,7 @@ export class LineReader {
   /** Open a file; gzip is detected from its first two bytes. */
   static async open(file: string): Promise<LineReader> {
     let gz = false;
-    let handle;
-    try {
-      handle = await open(file, 'r');
-    } catch (err) {
-      throw new InputError(`cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
-    }
+    const handle = await openInput(file);
     try {
       const head = Buffer.alloc(2);
       const { bytesRead } = await handle.read(head, 0, 2, 0);
