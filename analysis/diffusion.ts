@@ -12,8 +12,18 @@ import { InputError } from '../engine/core/errors.js';
 import { computeNernstEinsteinConductivity_SPerCm, computeNumberDensity_perCm3 } from '../engine/core/nernst-einstein.js';
 import type { ProgressCallback } from '../engine/core/progress.js';
 import { chooseFitWindow, computeWindowExponent, fitMsdLine, type MsdFitResult } from './diffusion-fit.js';
-import { computeCollectiveMsd, computeMeanDisplacement, computeTracerMsd, sumMsdComponents } from './msd.js';
-import { atomsOfSpecies, cellVolume_A3, type Trajectory } from './trajectory.js';
+import { nextPowerOfTwo } from './fft.js';
+import { forEachArrowTrajectoryBatch } from './ingest/arrow-reader.js';
+import {
+  addMsdSeries,
+  computeCollectiveMsd,
+  computeMeanDisplacement,
+  computeTracerMsd,
+  createMsdAccumulator,
+  finishMsdSums,
+  sumMsdComponents,
+} from './msd.js';
+import { cellVolume_A3, type Trajectory } from './trajectory.js';
 
 /** Default formal charges (e) by element, used when `--charge` does not name a species. */
 export const DEFAULT_CHARGES_e: Readonly<Record<string, number>> = {
@@ -143,7 +153,7 @@ export function parseCharges(text: string): Record<string, number> {
 }
 
 /** Time between frames from the metadata or the time axis; frames must be equally spaced. */
-function resolveFrameInterval(traj: Trajectory): number {
+function resolveFrameInterval(traj: Pick<Trajectory, 'time_ps' | 'nFrames' | 'meta'>): number {
   const t = traj.time_ps;
   let dt = traj.meta.dt_ps ?? NaN;
   if (!(dt > 0) && traj.nFrames >= 2) dt = t[1] - t[0];
@@ -174,37 +184,53 @@ export function computeMsdModelSd(nFrames: number, slope_A2PerPs: number, dt_ps:
   return out;
 }
 
-/** Full diffusion analysis of one species. */
-export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): DiffusionResult {
+/** What a diffusion analysis needs besides positions: atom species, frame times, cells, metadata. */
+export type DiffusionFrames = Pick<Trajectory, 'nAtoms' | 'nFrames' | 'species' | 'time_ps' | 'cells_A' | 'meta'>;
+
+/** Selections and settings shared by the in-memory and the streaming (atom-block) paths. */
+interface DiffusionPlan {
+  warnings: string[];
+  species: string;
+  atoms: number[];
+  dims: number[];
+  z: number;
+  /** Drift reference: null = none; 'com' = centre of mass of all atoms; else the framework atom list. */
+  driftRef: number[] | 'com' | null;
+  driftLabel: string;
+  /** Interleaved atom blocks for the atom-block check (one group = all atoms when too few). */
+  groups: number[][];
+  collective: CollectiveMode;
+  cAtoms: number[];
+  cCharges: number[];
+}
+
+/** Validate the options against the atom species and choose the atoms, drift reference and blocks. */
+function planDiffusion(speciesOf: readonly string[], options: DiffusionOptions): DiffusionPlan {
   const warnings: string[] = [];
   const species = options.species;
-  const atoms = atomsOfSpecies(traj, species);
+  const atoms: number[] = [];
+  speciesOf.forEach((s, i) => { if (s === species) atoms.push(i); });
   if (atoms.length === 0) {
-    const present = [...new Set(traj.species)].join(', ');
+    const present = [...new Set(speciesOf)].join(', ');
     throw new InputError(`--species: expected a species present in the trajectory (${present}), found ${species}`);
   }
-  if (traj.nFrames < 4) throw new InputError(`diffusion: expected at least 4 frames, found ${traj.nFrames}`);
-  const dt_ps = resolveFrameInterval(traj);
   const dims = parseDimensions(options.dimensions ?? 'xyz');
-  const d = dims.length;
   const charges: Record<string, number> = { ...DEFAULT_CHARGES_e, ...(options.charges_e ?? {}) };
   const z = charges[species];
   if (z === undefined || !Number.isFinite(z) || z === 0) {
     throw new InputError(`--charge: expected a non-zero charge for ${species} (e.g. --charge ${species}=1), found ${z === undefined ? 'none' : z}`);
   }
-
-  // Drift reference.
   const driftMode = options.drift ?? 'framework';
-  let drift_A: Float64Array | null = null;
+  let driftRef: number[] | 'com' | null = null;
   let driftLabel = 'none';
   if (driftMode !== 'none') {
     const framework: number[] = [];
-    for (let i = 0; i < traj.nAtoms; i++) if (traj.species[i] !== species) framework.push(i);
+    for (let i = 0; i < speciesOf.length; i++) if (speciesOf[i] !== species) framework.push(i);
     if (driftMode === 'framework' && framework.length > 0) {
-      drift_A = computeMeanDisplacement(traj, framework);
+      driftRef = framework;
       driftLabel = `framework mean displacement (${framework.length} atoms not ${species})`;
     } else {
-      drift_A = computeCentreOfMassDisplacement(traj);
+      driftRef = 'com';
       driftLabel = driftMode === 'com' ? 'centre of mass (all atoms)' : `centre of mass (all atoms; no framework: every atom is ${species})`;
       if (framework.length === 0) {
         warnings.push(`every atom is ${species}: drift removed with the centre of mass, which lowers the tracer MSD by the factor (1 − 1/N) = ${(1 - 1 / atoms.length).toFixed(4)} for N = ${atoms.length} uncorrelated atoms`);
@@ -212,26 +238,10 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
       }
     }
   }
-
-  // MSDs.
-  // Tracer MSD computed per atom block (G interleaved blocks, used by the atom-block error check below) and
-  // combined, so the blocks cost nothing extra: total = Σ_g n_g·MSD_g / N.
+  // Tracer MSD computed per atom block (G interleaved blocks, used by the atom-block error check) and combined,
+  // so the blocks cost nothing extra: total = Σ_g n_g·MSD_g / N.
   const G = Math.min(8, Math.floor(atoms.length / 2));
   const groups: number[][] = G >= 4 ? Array.from({ length: G }, (_, g) => atoms.filter((_a, k) => k % G === g)) : [atoms];
-  const groupMsd: [Float64Array, Float64Array, Float64Array][] = [];
-  let atomsDone = 0;
-  for (const group of groups) {
-    const offset = atomsDone;
-    const onProgress = options.onProgress ? (done: number) => options.onProgress?.(offset + done, atoms.length) : undefined;
-    groupMsd.push(computeTracerMsd(traj, group, { drift_A, onProgress }).msdComponents_A2);
-    atomsDone += group.length;
-  }
-  const components: [Float64Array, Float64Array, Float64Array] = [new Float64Array(traj.nFrames), new Float64Array(traj.nFrames), new Float64Array(traj.nFrames)];
-  groups.forEach((group, g) => {
-    for (let k = 0; k < 3; k++) for (let m = 0; m < traj.nFrames; m++) components[k][m] += (group.length * groupMsd[g][k][m]) / atoms.length;
-  });
-  const tracer = { msdComponents_A2: components };
-  const msd_A2 = sumMsdComponents(tracer.msdComponents_A2, dims);
   const collective = options.collective ?? 'species';
   let cAtoms: number[];
   let cCharges: number[];
@@ -242,16 +252,63 @@ export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): D
     cAtoms = [];
     cCharges = [];
     const unknown = new Set<string>();
-    for (let i = 0; i < traj.nAtoms; i++) {
-      const q = charges[traj.species[i]];
-      if (q === undefined) unknown.add(traj.species[i]);
+    for (let i = 0; i < speciesOf.length; i++) {
+      const q = charges[speciesOf[i]];
+      if (q === undefined) unknown.add(speciesOf[i]);
       else if (q !== 0) { cAtoms.push(i); cCharges.push(q); }
     }
     if (unknown.size > 0) warnings.push(`no charge known for ${[...unknown].join(', ')}: left out of the charge MSD (give --charge)`);
   }
-  const coll = computeCollectiveMsd(traj, cAtoms, cCharges, { drift_A });
+  return { warnings, species, atoms, dims, z, driftRef, driftLabel, groups, collective, cAtoms, cCharges };
+}
+
+/** Frame count and spacing checks shared by both paths; returns the time between frames, ps. */
+function checkFrames(frames: Pick<Trajectory, 'time_ps' | 'nFrames' | 'meta'>): number {
+  if (frames.nFrames < 4) throw new InputError(`diffusion: expected at least 4 frames, found ${frames.nFrames}`);
+  return resolveFrameInterval(frames);
+}
+
+/** Full diffusion analysis of one species (trajectory in memory). */
+export function computeDiffusion(traj: Trajectory, options: DiffusionOptions): DiffusionResult {
+  const plan = planDiffusion(traj.species, options);
+  const dt_ps = checkFrames(traj);
+  const drift_A = plan.driftRef === null ? null : plan.driftRef === 'com' ? computeCentreOfMassDisplacement(traj) : computeMeanDisplacement(traj, plan.driftRef);
+  const groupMsd: [Float64Array, Float64Array, Float64Array][] = [];
+  let atomsDone = 0;
+  for (const group of plan.groups) {
+    const offset = atomsDone;
+    const onProgress = options.onProgress ? (done: number) => options.onProgress?.(offset + done, plan.atoms.length) : undefined;
+    groupMsd.push(computeTracerMsd(traj, group, { drift_A, onProgress }).msdComponents_A2);
+    atomsDone += group.length;
+  }
+  const coll = computeCollectiveMsd(traj, plan.cAtoms, plan.cCharges, { drift_A });
+  return finishDiffusion(traj, dt_ps, plan, options, groupMsd, coll.msdComponents_A2);
+}
+
+/**
+ * Everything after the MSDs, shared by both paths: combine the per-block tracer MSDs (averaged within each block),
+ * normalise the charge MSD (Σ z·r, undivided), choose the window, fit, check the error with the atom blocks, and
+ * derive conductivities and the Haven ratio.
+ */
+function finishDiffusion(
+  traj: DiffusionFrames,
+  dt_ps: number,
+  plan: DiffusionPlan,
+  options: DiffusionOptions,
+  groupMsd: [Float64Array, Float64Array, Float64Array][],
+  collComponents_A2: [Float64Array, Float64Array, Float64Array],
+): DiffusionResult {
+  const { warnings, species, atoms, dims, z, groups, collective, cAtoms, driftLabel } = plan;
+  const d = dims.length;
+  const G = groups.length >= 4 ? groups.length : 0;
+  const components: [Float64Array, Float64Array, Float64Array] = [new Float64Array(traj.nFrames), new Float64Array(traj.nFrames), new Float64Array(traj.nFrames)];
+  groups.forEach((group, g) => {
+    for (let k = 0; k < 3; k++) for (let m = 0; m < traj.nFrames; m++) components[k][m] += (group.length * groupMsd[g][k][m]) / atoms.length;
+  });
+  const tracer = { msdComponents_A2: components };
+  const msd_A2 = sumMsdComponents(tracer.msdComponents_A2, dims);
   const norm = atoms.length * z * z;
-  const msdSigma_A2 = sumMsdComponents(coll.msdComponents_A2, dims);
+  const msdSigma_A2 = sumMsdComponents(collComponents_A2, dims);
   for (let m = 0; m < msdSigma_A2.length; m++) msdSigma_A2[m] /= norm;
 
   // Fit window.
@@ -429,4 +486,151 @@ function computeCentreOfMassDisplacement(traj: Trajectory): Float64Array {
     for (let k = 0; k < 3; k++) out[f * 3 + k] /= wSum;
   }
   return out;
+}
+
+export interface ArrowDiffusionOptions extends DiffusionOptions {
+  /** Memory budget for the positions and MSD buffers held at once, MB (default 1024). */
+  maxMemory_MB?: number;
+}
+
+/** A streamed (bounded-memory) diffusion analysis and how it was split. */
+export interface ArrowDiffusionResult {
+  diffusion: DiffusionResult;
+  /** Mobile atoms gathered per pass over the file. */
+  blockAtoms: number;
+  /** Passes over the file for the tracer MSD (one per block of mobile atoms). */
+  atomBlocks: number;
+  recordBatches: number;
+}
+
+/**
+ * Full diffusion analysis of one species straight from a liflux Arrow file without holding all positions:
+ * pass 1 over the record batches gathers per-frame times, cells, the drift reference and the charge-weighted sum
+ * Σ z·r (drift removed); then each block of mobile atoms (size from the memory budget) costs one more pass that
+ * gathers its drift-corrected series (frames × block × 3) into the same MSD accumulators the in-memory path uses.
+ * Same numbers as `computeDiffusion` on the loaded trajectory (to rounding).
+ */
+export async function computeDiffusionFromArrow(path: string, options: ArrowDiffusionOptions): Promise<ArrowDiffusionResult> {
+  const st: {
+    plan?: DiffusionPlan; species?: string[]; meta?: Trajectory['meta']; ref0?: Float64Array; w?: number[]; wSum?: number;
+  } = {};
+  const timeChunks: Float64Array[] = [], cellChunks: Float64Array[] = [], driftChunks: Float64Array[] = [], sumChunks: Float64Array[] = [];
+  const pass1 = await forEachArrowTrajectoryBatch(path, (chunk) => {
+    if (!st.plan) {
+      st.plan = planDiffusion(chunk.species, options);
+      st.species = chunk.species;
+      st.meta = chunk.meta;
+      st.ref0 = chunk.positions_A.slice(0, 3 * chunk.nAtoms);
+      const known = chunk.species.every((s) => ATOMIC_MASS_u[s] !== undefined);
+      st.w = chunk.species.map((s) => (known ? ATOMIC_MASS_u[s] : 1));
+      st.wSum = 0;
+      for (const x of st.w) st.wSum += x;
+    }
+    const plan = st.plan;
+    const ref0 = st.ref0!;
+    const { nAtoms, nFrames: n, positions_A } = chunk;
+    timeChunks.push(chunk.time_ps.slice());
+    cellChunks.push(chunk.cells_A.slice());
+    const drift = new Float64Array(3 * n);
+    const sum = new Float64Array(3 * n);
+    let zTotal = 0;
+    for (const q of plan.cCharges) zTotal += q;
+    for (let f = 0; f < n; f++) {
+      const base = f * nAtoms * 3;
+      if (plan.driftRef === 'com') {
+        const w = st.w!;
+        for (let i = 0; i < nAtoms; i++) for (let k = 0; k < 3; k++) drift[f * 3 + k] += w[i] * (positions_A[base + i * 3 + k] - ref0[i * 3 + k]);
+        for (let k = 0; k < 3; k++) drift[f * 3 + k] /= st.wSum!;
+      } else if (plan.driftRef !== null) {
+        const ref = plan.driftRef;
+        let sx = 0, sy = 0, sz = 0;
+        for (let a = 0; a < ref.length; a++) {
+          const i = base + ref[a] * 3;
+          const i0 = ref[a] * 3;
+          sx += positions_A[i] - ref0[i0];
+          sy += positions_A[i + 1] - ref0[i0 + 1];
+          sz += positions_A[i + 2] - ref0[i0 + 2];
+        }
+        drift[f * 3] = sx / ref.length;
+        drift[f * 3 + 1] = sy / ref.length;
+        drift[f * 3 + 2] = sz / ref.length;
+      }
+      for (let a = 0; a < plan.cAtoms.length; a++) {
+        const i = base + plan.cAtoms[a] * 3;
+        const z = plan.cCharges[a];
+        sum[f * 3] += z * positions_A[i];
+        sum[f * 3 + 1] += z * positions_A[i + 1];
+        sum[f * 3 + 2] += z * positions_A[i + 2];
+      }
+      if (plan.driftRef !== null) for (let k = 0; k < 3; k++) sum[f * 3 + k] -= zTotal * drift[f * 3 + k];
+    }
+    driftChunks.push(drift);
+    sumChunks.push(sum);
+  });
+  const T = pass1.nFrames;
+  const concat = (chunks: Float64Array[], per: number) => {
+    const out = new Float64Array(T * per);
+    let o = 0;
+    for (const c of chunks) { out.set(c, o); o += c.length; }
+    return out;
+  };
+  if (!st.plan) throw new InputError(`diffusion: expected at least 4 frames, found ${T}`);
+  const plan = st.plan;
+  const frames: DiffusionFrames = { nAtoms: st.species!.length, nFrames: T, species: st.species!, time_ps: concat(timeChunks, 1), cells_A: concat(cellChunks, 9), meta: st.meta! };
+  const dt_ps = checkFrames(frames);
+  const drift_A = plan.driftRef === null ? null : concat(driftChunks, 3);
+  const collAcc = createMsdAccumulator(T);
+  const sum = concat(sumChunks, 3);
+  for (let k = 0; k < 3; k++) addMsdSeries(collAcc, k, sum, k, 3);
+  const collComponents = finishMsdSums(collAcc);
+
+  // Block size from the budget: fixed cost = MSD accumulators (one per atom group) + per-frame arrays.
+  const G = plan.groups.length;
+  const fftSize = nextPowerOfTwo(2 * T);
+  const fixed_B = 8 * (G * (5 * fftSize + 6 * T) + 20 * T);
+  const budget_B = (options.maxMemory_MB ?? 1024) * 1024 * 1024;
+  const atoms = plan.atoms;
+  const blockAtoms = Math.max(1, Math.min(atoms.length, Math.floor((budget_B - fixed_B) / (24 * T))));
+  const accs = plan.groups.map(() => createMsdAccumulator(T));
+  const buf = new Float64Array(T * blockAtoms * 3);
+  const series = new Float64Array(T);
+  let atomBlocks = 0;
+  for (let b0 = 0; b0 < atoms.length; b0 += blockAtoms) {
+    const blk = atoms.slice(b0, b0 + blockAtoms);
+    const B = blk.length;
+    const pass = await forEachArrowTrajectoryBatch(path, (chunk, first) => {
+      const { nAtoms, nFrames: n, positions_A } = chunk;
+      for (let f = 0; f < n && first + f < T; f++) {
+        const src = f * nAtoms * 3;
+        const dst = (first + f) * B * 3;
+        for (let j = 0; j < B; j++) {
+          const i = src + blk[j] * 3;
+          buf[dst + j * 3] = positions_A[i];
+          buf[dst + j * 3 + 1] = positions_A[i + 1];
+          buf[dst + j * 3 + 2] = positions_A[i + 2];
+        }
+      }
+    });
+    if (pass.nFrames !== T) throw new InputError(`diffusion: expected the file to keep its ${T} frames between passes, found ${pass.nFrames}`, { file: path });
+    for (let j = 0; j < B; j++) {
+      const acc = accs[G >= 4 ? (b0 + j) % G : 0];
+      for (let k = 0; k < 3; k++) {
+        if (drift_A) {
+          for (let f = 0; f < T; f++) series[f] = buf[(f * B + j) * 3 + k] - drift_A[f * 3 + k];
+          addMsdSeries(acc, k, series);
+        } else {
+          addMsdSeries(acc, k, buf, j * 3 + k, B * 3);
+        }
+      }
+    }
+    atomBlocks++;
+    options.onProgress?.(b0 + B, atoms.length);
+  }
+  const groupMsd = accs.map((acc, g) => {
+    const sums = finishMsdSums(acc);
+    for (const s of sums) for (let m = 0; m < T; m++) s[m] /= plan.groups[g].length;
+    return sums;
+  });
+  const diffusion = finishDiffusion(frames, dt_ps, plan, options, groupMsd, collComponents);
+  return { diffusion, blockAtoms, atomBlocks, recordBatches: pass1.nBatches };
 }

@@ -3,17 +3,19 @@
  * Nernst–Einstein conductivities and the Haven ratio (analysis/diffusion.ts). Reads Arrow files and every text
  * format `liflux convert` reads. Optional MSD table (--msd-out .csv|.arrow) and plot (--plot .svg).
  */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { Field, Float64, RecordBatch, Schema, Struct, Table, makeData, tableToIPC } from 'apache-arrow';
 import type { Argv, CommandModule } from 'yargs';
 import {
   computeDiffusion,
+  computeDiffusionFromArrow,
   parseCharges,
   type CollectiveMode,
   type DiffusionResult,
   type DriftMode,
 } from '../analysis/diffusion.js';
 import { loadTrajectory } from '../analysis/ingest/arrow-reader.js';
+import { detectFormat } from '../analysis/ingest/detect.js';
 import { TRAJECTORY_FORMATS } from '../analysis/ingest/detect.js';
 import type { TrajectoryFormat } from '../analysis/ingest/frame-source.js';
 import { InputError } from '../engine/core/errors.js';
@@ -41,6 +43,7 @@ export interface DiffusionArgs extends GlobalOptions {
   first?: number;
   last?: number;
   types?: string;
+  'max-memory-mb': number;
 }
 
 /** The JSON document of `liflux diffusion --json` (the result without the MSD arrays). */
@@ -195,6 +198,7 @@ export const diffusionCommand: CommandModule<GlobalOptions, DiffusionArgs> = {
       .option('every', { type: 'number', description: 'Keep every N-th stored frame, frames' })
       .option('first', { type: 'number', description: 'First stored frame to keep, 0-based frame index' })
       .option('last', { type: 'number', description: 'Last stored frame to keep, 0-based frame index (inclusive)' })
+      .option('max-memory-mb', { type: 'number', default: 1024, description: 'Memory budget for positions, MB: a larger Arrow file (without --first/--last/--every) is analysed in blocks of atoms, one pass over the file each' })
       .option('types', { type: 'string', description: 'LAMMPS: species of atom types 1, 2, …, comma-separated element symbols' }) as Argv<DiffusionArgs>,
   handler: async (args) => {
     const outputs = [args['msd-out'], args.plot].filter((p): p is string => typeof p === 'string');
@@ -203,34 +207,48 @@ export const diffusionCommand: CommandModule<GlobalOptions, DiffusionArgs> = {
       throw new InputError(`--msd-out: expected a file name ending in .csv or .arrow, found ${args['msd-out']}`);
     }
     const charges = args.charge !== undefined ? parseCharges(args.charge) : undefined;
-    const loaded = await loadTrajectory(args.trajectory, {
-      format: args.format as TrajectoryFormat | undefined,
-      timestep_fs: args['timestep-fs'],
-      nblock: args.nblock,
+    const maxMemory_MB = args['max-memory-mb'];
+    if (!(maxMemory_MB > 0)) throw new InputError(`--max-memory-mb: expected a positive number of MB, found ${maxMemory_MB}`);
+    const options = {
+      species: args.species,
+      charges_e: charges,
       temperature_K: args.temperature,
-      every: args.every,
-      first: args.first,
-      last: args.last,
-      typeNames: args.types?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
-    });
-    for (const w of loaded.warnings) warn(w);
-    const progress = createProgress('msd', args);
+      fitStart_ps: args['fit-start-ps'],
+      fitEnd_ps: args['fit-end-ps'],
+      drift: (args['drift-correction'] ? args['drift-reference'] : 'none') as DriftMode,
+      dimensions: args.dimensions,
+      collective: args.collective as CollectiveMode,
+      maxFitPoints: args['max-fit-points'],
+    };
+    const format = args.format ?? (await detectFormat(args.trajectory));
+    const frameSelection = args.first !== undefined || args.last !== undefined || args.every !== undefined;
+    const stream = format === 'arrow' && !frameSelection && (await stat(args.trajectory)).size > maxMemory_MB * 1024 * 1024;
     let result: DiffusionResult;
-    try {
-      result = computeDiffusion(loaded.trajectory, {
-        species: args.species,
-        charges_e: charges,
+    if (stream) {
+      const progress = createProgress('msd (atom blocks)', args);
+      try {
+        result = (await computeDiffusionFromArrow(args.trajectory, { ...options, maxMemory_MB, onProgress: progress.onProgress })).diffusion;
+      } finally {
+        progress.stop();
+      }
+    } else {
+      const loaded = await loadTrajectory(args.trajectory, {
+        format: args.format as TrajectoryFormat | undefined,
+        timestep_fs: args['timestep-fs'],
+        nblock: args.nblock,
         temperature_K: args.temperature,
-        fitStart_ps: args['fit-start-ps'],
-        fitEnd_ps: args['fit-end-ps'],
-        drift: (args['drift-correction'] ? args['drift-reference'] : 'none') as DriftMode,
-        dimensions: args.dimensions,
-        collective: args.collective as CollectiveMode,
-        maxFitPoints: args['max-fit-points'],
-        onProgress: progress.onProgress,
+        every: args.every,
+        first: args.first,
+        last: args.last,
+        typeNames: args.types?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
       });
-    } finally {
-      progress.stop();
+      for (const w of loaded.warnings) warn(w);
+      const progress = createProgress('msd', args);
+      try {
+        result = computeDiffusion(loaded.trajectory, { ...options, onProgress: progress.onProgress });
+      } finally {
+        progress.stop();
+      }
     }
     for (const w of result.warnings) warn(w);
     // Render the plot before writing anything, so a failure leaves no partial set of outputs.

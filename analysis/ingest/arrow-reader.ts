@@ -4,7 +4,8 @@
  * concatenated once), and `loadTrajectory` for any supported input (Arrow or a text format through the
  * ingestion pipeline).
  */
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { createReadStream } from 'node:fs';
+import { RecordBatchReader, Table, tableFromIPC, type RecordBatch } from 'apache-arrow';
 import { InputError } from '../../engine/core/errors.js';
 import type { Trajectory, TrajectoryMeta } from '../trajectory.js';
 import { COLUMNS, META_KEYS, TRAJECTORY_SCHEMA_VERSION } from './arrow-schema.js';
@@ -285,4 +286,46 @@ function selectFromTrajectory(
     },
     atomIndex: atoms.map((i) => atomIndex[i]),
   };
+}
+
+/** What one pass over an Arrow trajectory's record batches saw. */
+export interface ArrowBatchPassResult {
+  nFrames: number;
+  nBatches: number;
+  atomIndex: number[];
+}
+
+/**
+ * Read a liflux Arrow trajectory one record batch at a time (bounded memory: one batch is held at a time) and hand
+ * each to `onBatch` as a Trajectory of that batch's frames (views into the batch), with the index of its first frame.
+ */
+export async function forEachArrowTrajectoryBatch(
+  path: string,
+  onBatch: (chunk: Trajectory, firstFrame: number) => void,
+): Promise<ArrowBatchPassResult> {
+  const handle = await openInput(path);
+  await handle.close();
+  let reader: RecordBatchReader;
+  try {
+    reader = await RecordBatchReader.from(createReadStream(path, { highWaterMark: 1 << 20 }));
+    await reader.open();
+  } catch (err) {
+    throw new InputError(`expected an Arrow IPC file, found unreadable content (${(err as Error).message})`, { file: path });
+  }
+  let nFrames = 0;
+  let nBatches = 0;
+  let atomIndex: number[] = [];
+  for await (const batch of reader as AsyncIterable<RecordBatch>) {
+    if (batch.numRows === 0) continue;
+    const { trajectory, atomIndex: idx } = convertTableToTrajectory(new Table(reader.schema, [batch]), path);
+    atomIndex = idx;
+    onBatch(trajectory, nFrames);
+    nFrames += batch.numRows;
+    nBatches++;
+  }
+  if (nBatches === 0) {
+    // Still validate the schema of an empty file.
+    convertTableToTrajectory(new Table(reader.schema, []), path);
+  }
+  return { nFrames, nBatches, atomIndex };
 }

@@ -58,6 +58,15 @@ describe('liflux diffusion', { timeout: 60000 }, () => {
     expect(a.temperature_K).toBe(600); // carried in the Arrow metadata
     expect(rel(a.D_cm2PerS, b.D_cm2PerS)).toBeLessThan(1e-12);
     expect(rel(a.conductivity_mSPerCm, b.conductivity_mSPerCm)).toBeLessThan(1e-12);
+    // A budget below the file size streams the file in atom blocks (here 1 atom per pass): same numbers to 1e-9.
+    const s = JSON.parse(runCli(['diffusion', arrow, '--species', 'Li', '--json', '--quiet', '--max-memory-mb', '0.001']).stdout);
+    for (const k of ['D_cm2PerS', 'D_err_cm2PerS', 'D_sigma_cm2PerS', 'conductivity_mSPerCm', 'haven_ratio', 'D_block_err_cm2PerS', 'volume_A3']) {
+      expect(rel(s[k], a[k]), k).toBeLessThan(1e-9);
+    }
+    expect(s.fit_window_ps).toEqual(a.fit_window_ps);
+    const bad = runCli(['diffusion', arrow, '--species', 'Li', '--max-memory-mb', '0']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--max-memory-mb: expected a positive number of MB, found 0');
   });
 
   it('--temperature gives Nernst–Einstein conductivities in mS/cm', () => {
