@@ -4,7 +4,6 @@
  * concatenated once), and `loadTrajectory` for any supported input (Arrow or a text format through the
  * ingestion pipeline).
  */
-import { createReadStream } from 'node:fs';
 import { RecordBatchReader, Table, tableFromIPC, type RecordBatch } from 'apache-arrow';
 import { InputError } from '../../engine/core/errors.js';
 import type { Trajectory, TrajectoryMeta } from '../trajectory.js';
@@ -303,25 +302,30 @@ export async function forEachArrowTrajectoryBatch(
   path: string,
   onBatch: (chunk: Trajectory, firstFrame: number) => void,
 ): Promise<ArrowBatchPassResult> {
+  // A FileHandle gives the random-access file reader (footer, then one batch at a time); a byte stream would make
+  // apache-arrow buffer the whole file.
   const handle = await openInput(path);
-  await handle.close();
-  let reader: RecordBatchReader;
-  try {
-    reader = await RecordBatchReader.from(createReadStream(path, { highWaterMark: 1 << 20 }));
-    await reader.open();
-  } catch (err) {
-    throw new InputError(`expected an Arrow IPC file, found unreadable content (${(err as Error).message})`, { file: path });
-  }
   let nFrames = 0;
   let nBatches = 0;
   let atomIndex: number[] = [];
-  for await (const batch of reader as AsyncIterable<RecordBatch>) {
-    if (batch.numRows === 0) continue;
-    const { trajectory, atomIndex: idx } = convertTableToTrajectory(new Table(reader.schema, [batch]), path);
-    atomIndex = idx;
-    onBatch(trajectory, nFrames);
-    nFrames += batch.numRows;
-    nBatches++;
+  let reader: RecordBatchReader;
+  try {
+    try {
+      reader = await RecordBatchReader.from(handle);
+      await reader.open();
+    } catch (err) {
+      throw new InputError(`expected an Arrow IPC file, found unreadable content (${(err as Error).message})`, { file: path });
+    }
+    for await (const batch of reader as AsyncIterable<RecordBatch>) {
+      if (batch.numRows === 0) continue;
+      const { trajectory, atomIndex: idx } = convertTableToTrajectory(new Table(reader.schema, [batch]), path);
+      atomIndex = idx;
+      onBatch(trajectory, nFrames);
+      nFrames += batch.numRows;
+      nBatches++;
+    }
+  } finally {
+    await handle.close();
   }
   if (nBatches === 0) {
     // Still validate the schema of an empty file.
