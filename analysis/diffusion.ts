@@ -584,10 +584,12 @@ export async function computeDiffusionFromArrow(path: string, options: ArrowDiff
   for (let k = 0; k < 3; k++) addMsdSeries(collAcc, k, sum, k, 3);
   const collComponents = finishMsdSums(collAcc);
 
-  // Block size from the budget: fixed cost = MSD accumulators (one per atom group) + per-frame arrays.
+  // Block size from the budget: fixed cost (in float64 words) = MSD accumulators (one per atom group: 3 power
+  // spectra + 2 FFT buffers of fftSize, 6 series of T) + the cached FFT plan (5·fftSize) + the per-frame arrays
+  // of pass 1 (drift, charge sum, cells, time: 16·T, held twice) + scratch. Node itself (~100 MB) is not counted.
   const G = plan.groups.length;
   const fftSize = nextPowerOfTwo(2 * T);
-  const fixed_B = 8 * (G * (5 * fftSize + 6 * T) + 20 * T);
+  const fixed_B = 8 * (G * (5 * fftSize + 6 * T) + 5 * fftSize + 36 * T);
   const budget_B = (options.maxMemory_MB ?? 1024) * 1024 * 1024;
   const atoms = plan.atoms;
   const blockAtoms = Math.max(1, Math.min(atoms.length, Math.floor((budget_B - fixed_B) / (24 * T))));
