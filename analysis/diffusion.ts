@@ -15,6 +15,7 @@ import { chooseFitWindow, computeWindowExponent, fitMsdLine, type MsdFitResult }
 import { nextPowerOfTwo } from './fft.js';
 import { forEachArrowTrajectoryBatch } from './ingest/arrow-reader.js';
 import {
+  accumulateMeanDisplacement,
   addMsdSeries,
   computeCollectiveMsd,
   computeMeanDisplacement,
@@ -535,25 +536,15 @@ export async function computeDiffusionFromArrow(path: string, options: ArrowDiff
     const sum = new Float64Array(3 * n);
     let zTotal = 0;
     for (const q of plan.cCharges) zTotal += q;
+    if (plan.driftRef !== null && plan.driftRef !== 'com' && plan.driftRef.length > 0) {
+      accumulateMeanDisplacement(n, nAtoms, positions_A, ref0, plan.driftRef, drift);
+    }
     for (let f = 0; f < n; f++) {
       const base = f * nAtoms * 3;
       if (plan.driftRef === 'com') {
         const w = st.w!;
         for (let i = 0; i < nAtoms; i++) for (let k = 0; k < 3; k++) drift[f * 3 + k] += w[i] * (positions_A[base + i * 3 + k] - ref0[i * 3 + k]);
         for (let k = 0; k < 3; k++) drift[f * 3 + k] /= st.wSum!;
-      } else if (plan.driftRef !== null) {
-        const ref = plan.driftRef;
-        let sx = 0, sy = 0, sz = 0;
-        for (let a = 0; a < ref.length; a++) {
-          const i = base + ref[a] * 3;
-          const i0 = ref[a] * 3;
-          sx += positions_A[i] - ref0[i0];
-          sy += positions_A[i + 1] - ref0[i0 + 1];
-          sz += positions_A[i + 2] - ref0[i0 + 2];
-        }
-        drift[f * 3] = sx / ref.length;
-        drift[f * 3 + 1] = sy / ref.length;
-        drift[f * 3 + 2] = sz / ref.length;
       }
       for (let a = 0; a < plan.cAtoms.length; a++) {
         const i = base + plan.cAtoms[a] * 3;

@@ -156,24 +156,38 @@ export function finishMsdSums(acc: MsdAccumulator): [Float64Array, Float64Array,
  * that the tracer MSD subtracts. Returns zeros for an empty reference set.
  */
 export function computeMeanDisplacement(traj: Pick<Trajectory, 'nAtoms' | 'nFrames' | 'positions_A'>, atoms: readonly number[]): Float64Array {
-  const { nAtoms, nFrames, positions_A } = traj;
-  const drift = new Float64Array(nFrames * 3);
-  if (atoms.length === 0) return drift;
+  const drift = new Float64Array(traj.nFrames * 3);
+  if (atoms.length > 0) accumulateMeanDisplacement(traj.nFrames, traj.nAtoms, traj.positions_A, traj.positions_A, atoms, drift);
+  return drift;
+}
+
+/**
+ * Kernel: mean displacement of `atoms` relative to the reference positions `ref0_A` (frame 0, 3·nAtoms values) for
+ * each of `nFrames` frames of `positions_A` (frame-major), written to `out` (frame·3 + k). Shared by the in-memory
+ * path and the Arrow record-batch path, so both compute the drift in the same order. `atoms` must not be empty.
+ */
+export function accumulateMeanDisplacement(
+  nFrames: number,
+  nAtoms: number,
+  positions_A: ArrayLike<number>,
+  ref0_A: ArrayLike<number>,
+  atoms: readonly number[],
+  out: Float64Array,
+): void {
   for (let f = 0; f < nFrames; f++) {
     let sx = 0, sy = 0, sz = 0;
     const base = f * nAtoms * 3;
     for (let a = 0; a < atoms.length; a++) {
       const i = base + atoms[a] * 3;
       const i0 = atoms[a] * 3;
-      sx += positions_A[i] - positions_A[i0];
-      sy += positions_A[i + 1] - positions_A[i0 + 1];
-      sz += positions_A[i + 2] - positions_A[i0 + 2];
+      sx += positions_A[i] - ref0_A[i0];
+      sy += positions_A[i + 1] - ref0_A[i0 + 1];
+      sz += positions_A[i + 2] - ref0_A[i0 + 2];
     }
-    drift[f * 3] = sx / atoms.length;
-    drift[f * 3 + 1] = sy / atoms.length;
-    drift[f * 3 + 2] = sz / atoms.length;
+    out[f * 3] = sx / atoms.length;
+    out[f * 3 + 1] = sy / atoms.length;
+    out[f * 3 + 2] = sz / atoms.length;
   }
-  return drift;
 }
 
 export interface MsdOptions {
